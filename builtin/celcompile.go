@@ -1,0 +1,550 @@
+package builtin
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"sort"
+	"strings"
+
+	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common"
+	celast "cel.dev/cel-go/common/ast"
+	"cel.dev/cel-go/common/cost"
+)
+
+func (s *Scope) compileCEL(src string, want *Type) (*Program, Issues) {
+	parsed, iss := s.cel.Parse(src)
+	if iss.Err() != nil {
+		return nil, s.celIssues(iss, nil)
+	}
+	checked, iss := s.cel.Check(parsed)
+	if iss.Err() != nil {
+		return nil, s.celIssues(iss, parsed)
+	}
+	native := checked.NativeRep()
+	info := native.SourceInfo()
+	offset := func(id int64) (int, int) {
+		loc := info.GetStartLocation(id)
+		return loc.Line(), loc.Column()
+	}
+	p := &Program{Source: src, Dialect: CEL, ast: checked, adapt: s.env.adapt, want: want, offset: offset}
+	p.Type = fromCELType(checked.OutputType(), s.env.types)
+
+	var issues Issues
+	if want != nil {
+		issues = append(issues, s.checkResult(native, native.Expr(), want, offset, "")...)
+	}
+	est, err := s.cel.EstimateCost(checked, sizeEstimator{scope: s})
+	if err != nil {
+		issues = append(issues, Issue{Summary: "Cost estimation failed", Detail: err.Error()})
+	} else {
+		p.Cost = est.Max
+		if est.Max > s.env.limits.MaxCost {
+			detail := fmt.Sprintf("Its worst case costs %d units; the limit is %d. Iterate over fewer elements (nested comprehensions multiply), or declare maxItems/maxLength in the input schema.", est.Max, s.env.limits.MaxCost)
+			if est.Max == math.MaxUint64 {
+				detail = "Its worst-case cost is unbounded: it builds values whose size nothing limits. Bound the input sizes in the schema or restructure the expression."
+			}
+			issues = append(issues, Issue{Summary: "Expression too expensive", Detail: detail})
+		}
+	}
+	if len(issues) > 0 {
+		return nil, issues
+	}
+	prg, err := s.cel.Program(checked,
+		cel.EvalOptions(cel.OptOptimize),
+		cel.CostLimit(s.env.limits.MaxCost),
+		cel.CostTracking(nil),
+		cel.InterruptCheckFrequency(100),
+	)
+	if err != nil {
+		return nil, Issues{{Summary: "Cannot plan expression", Detail: err.Error()}}
+	}
+	p.cel = prg
+	return p, nil
+}
+
+// checkResult checks that the expression's type fits want. Map literals
+// built for an object type get their keys checked against the object's
+// fields, recursively through lists, ternaries and map() comprehensions,
+// so a misspelled output field is a load error too.
+func (s *Scope) checkResult(a *celast.AST, e celast.Expr, want *Type, offset func(int64) (int, int), path string) Issues {
+	got := fromCELType(a.GetType(e.ID()), s.env.types)
+	at := func(id int64, summary, detail string) Issue {
+		l, c := offset(id)
+		return Issue{Line: l, Col: c, Summary: summary, Detail: detail}
+	}
+	switch {
+	case e.Kind() == celast.CallKind && e.AsCall().FunctionName() == "_?_:_":
+		args := e.AsCall().Args()
+		return append(s.checkResult(a, args[1], want, offset, path), s.checkResult(a, args[2], want, offset, path)...)
+	case want.Kind == KindObject && e.Kind() == celast.MapKind:
+		var issues Issues
+		seen := map[string]bool{}
+		for _, entry := range e.AsMap().Entries() {
+			me := entry.AsMapEntry()
+			if me.Key().Kind() != celast.LiteralKind {
+				continue
+			}
+			key, ok := me.Key().AsLiteral().Value().(string)
+			if !ok {
+				continue
+			}
+			seen[key] = true
+			f := want.Field(key)
+			if f == nil {
+				detail := fmt.Sprintf("Type %s has no field %q.", want.Name, key)
+				if sug := Suggest(key, want.FieldNames()); sug != "" {
+					detail += fmt.Sprintf(" Did you mean %q?", sug)
+				}
+				issues = append(issues, at(me.Key().ID(), "Unknown output field", detail))
+				continue
+			}
+			issues = append(issues, s.checkResult(a, me.Value(), f.Type, offset, joinPath(path, key))...)
+		}
+		for _, f := range want.Fields {
+			if f.Required && !seen[f.Name] {
+				issues = append(issues, at(e.ID(), "Missing output field",
+					fmt.Sprintf("Type %s requires field %q, which this map does not set.", want.Name, f.Name)))
+			}
+		}
+		return issues
+	case want.Kind == KindList && e.Kind() == celast.ListKind:
+		var issues Issues
+		for _, el := range e.AsList().Elements() {
+			issues = append(issues, s.checkResult(a, el, want.Elem, offset, path+"[]")...)
+		}
+		return issues
+	case want.Kind == KindList && e.Kind() == celast.ComprehensionKind:
+		// list.map(x, {...}) and list.filter expand to a comprehension whose
+		// loop step appends [element] to the accumulator.
+		var issues Issues
+		for _, el := range appendedElements(e.AsComprehension().LoopStep()) {
+			issues = append(issues, s.checkResult(a, el, want.Elem, offset, path+"[]")...)
+		}
+		if len(issues) > 0 || got.Kind == KindList {
+			return issues
+		}
+	}
+	if !want.AssignableFrom(got) {
+		where := ""
+		if path != "" {
+			where = fmt.Sprintf(" for field %q", path)
+		}
+		return Issues{at(e.ID(), "Wrong result type", fmt.Sprintf("The expression%s has type %s, but %s is expected.", where, got, want))}
+	}
+	return nil
+}
+
+func joinPath(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "." + b
+}
+
+// appendedElements finds the elements a comprehension's loop step appends:
+// accu + [x] (map), cond ? accu + [x] : accu (filter, map with a filter).
+func appendedElements(step celast.Expr) []celast.Expr {
+	if step.Kind() != celast.CallKind {
+		return nil
+	}
+	call := step.AsCall()
+	switch call.FunctionName() {
+	case "_+_":
+		if r := call.Args()[1]; r.Kind() == celast.ListKind {
+			return r.AsList().Elements()
+		}
+	case "_?_:_":
+		return append(appendedElements(call.Args()[1]), appendedElements(call.Args()[2])...)
+	}
+	return nil
+}
+
+var (
+	reUndefinedField = regexp.MustCompile(`^undefined field '([^']+)'`)
+	reUndeclared     = regexp.MustCompile(`^undeclared reference to '([^']+)'`)
+	reNoOverload     = regexp.MustCompile(`^found no matching overload for '([^']+)' applied to '(.*)'`)
+)
+
+// celIssues turns CEL's messages into diagnostics an analyst can act on:
+// a short summary, a sentence of detail, and suggestions for near misses.
+func (s *Scope) celIssues(iss *cel.Issues, parsed *cel.Ast) Issues {
+	var out Issues
+	for _, e := range iss.Errors() {
+		out = append(out, s.celIssue(e, parsed))
+	}
+	return out
+}
+
+func (s *Scope) celIssue(e *common.Error, parsed *cel.Ast) Issue {
+	is := Issue{Line: e.Location.Line(), Col: e.Location.Column(), Summary: "Invalid expression", Detail: e.Message}
+	if is.Line < 1 {
+		is.Line = 0
+	}
+	msg := e.Message
+	switch {
+	case parsed == nil:
+		is.Summary = "Expression syntax error"
+		is.Detail = "CEL cannot parse this: " + strings.TrimPrefix(msg, "Syntax error: ") + "."
+	case reUndefinedField.MatchString(msg):
+		name := reUndefinedField.FindStringSubmatch(msg)[1]
+		is.Summary = "Unknown field"
+		is.Detail = fmt.Sprintf("There is no field %q here.", name)
+		if t := s.operandType(parsed, e.ExprID); t != nil && t.Kind == KindObject {
+			is.Detail = fmt.Sprintf("Type %s has no field %q.", t.Name, name)
+			if sug := Suggest(name, t.FieldNames()); sug != "" {
+				is.Detail += fmt.Sprintf(" Did you mean %q?", sug)
+			}
+		}
+	case reUndeclared.MatchString(msg):
+		name := reUndeclared.FindStringSubmatch(msg)[1]
+		is.Summary = "Unknown name"
+		is.Detail = fmt.Sprintf("%q is not a variable or function here. Variables in scope: %s.", name, strings.Join(s.names, ", "))
+		cands := append([]string{}, s.names...)
+		for _, f := range s.env.reg.Functions() {
+			cands = append(cands, f.Name)
+		}
+		for _, f := range s.funcs {
+			cands = append(cands, f.Name)
+		}
+		if sug := Suggest(name, cands); sug != "" {
+			is.Detail += fmt.Sprintf(" Did you mean %q?", sug)
+		}
+	case reNoOverload.MatchString(msg):
+		m := reNoOverload.FindStringSubmatch(msg)
+		is.Summary = "Wrong argument types"
+		is.Detail = fmt.Sprintf("%s cannot take %s.", opName(m[1]), cleanTypes(m[2]))
+		if f := s.function(m[1]); f != nil {
+			is.Detail += " It accepts: " + Signatures(f) + "."
+		}
+	default:
+		is.Summary = "Type error"
+		is.Detail = cleanTypes(msg)
+		if !strings.HasSuffix(is.Detail, ".") {
+			is.Detail += "."
+		}
+		is.Detail = strings.ToUpper(is.Detail[:1]) + is.Detail[1:]
+	}
+	return is
+}
+
+func (s *Scope) function(name string) *Function {
+	for _, f := range s.funcs {
+		if f.Name == name {
+			return f
+		}
+	}
+	return s.env.reg.Function(name)
+}
+
+func opName(n string) string {
+	if IsOperator(n) {
+		return "Operator " + strings.Trim(n, "_")
+	}
+	return "Function " + n
+}
+
+var typeNames = strings.NewReplacer(celDecimalName, "decimal", celMoneyName, "money", celQuantityName, "quantity")
+
+func cleanTypes(s string) string { return typeNames.Replace(s) }
+
+// Signatures renders the overloads of f: "money(string, string) -> money".
+func Signatures(f *Function) string {
+	sigs := make([]string, len(f.Overloads))
+	for i, o := range f.Overloads {
+		ps := make([]string, len(o.Params))
+		for j, p := range o.Params {
+			ps[j] = p.String()
+		}
+		if IsOperator(f.Name) && len(ps) == 2 {
+			sigs[i] = fmt.Sprintf("%s %s %s -> %s", ps[0], strings.Trim(f.Name, "_"), ps[1], o.Result)
+		} else {
+			sigs[i] = fmt.Sprintf("%s(%s) -> %s", strings.Trim(f.Name, "_"), strings.Join(ps, ", "), o.Result)
+		}
+	}
+	return strings.Join(sigs, "; ")
+}
+
+// operandType resolves the static type of the operand of the select
+// expression id in a parsed (unchecked) expression, following variables,
+// fields, indexes and comprehension variables. It serves suggestions in
+// diagnostics, so it gives up (nil) on anything unusual.
+func (s *Scope) operandType(parsed *cel.Ast, id int64) *Type {
+	bound := map[string]*Type{}
+	for _, v := range s.vars {
+		bound[v.Name] = v.Type
+	}
+	return findOperand(parsed.NativeRep().Expr(), id, bound)
+}
+
+func findOperand(e celast.Expr, id int64, bound map[string]*Type) *Type {
+	if e.ID() == id && e.Kind() == celast.SelectKind {
+		return staticType(e.AsSelect().Operand(), bound)
+	}
+	switch e.Kind() {
+	case celast.SelectKind:
+		return findOperand(e.AsSelect().Operand(), id, bound)
+	case celast.CallKind:
+		c := e.AsCall()
+		if c.IsMemberFunction() {
+			if t := findOperand(c.Target(), id, bound); t != nil {
+				return t
+			}
+		}
+		for _, a := range c.Args() {
+			if t := findOperand(a, id, bound); t != nil {
+				return t
+			}
+		}
+	case celast.ListKind:
+		for _, el := range e.AsList().Elements() {
+			if t := findOperand(el, id, bound); t != nil {
+				return t
+			}
+		}
+	case celast.MapKind:
+		for _, en := range e.AsMap().Entries() {
+			if t := findOperand(en.AsMapEntry().Value(), id, bound); t != nil {
+				return t
+			}
+		}
+	case celast.StructKind:
+		for _, f := range e.AsStruct().Fields() {
+			if t := findOperand(f.AsStructField().Value(), id, bound); t != nil {
+				return t
+			}
+		}
+	case celast.ComprehensionKind:
+		c := e.AsComprehension()
+		inner := make(map[string]*Type, len(bound)+1)
+		for k, v := range bound {
+			inner[k] = v
+		}
+		inner[c.IterVar()] = nil
+		if rt := staticType(c.IterRange(), bound); rt != nil && rt.Elem != nil {
+			inner[c.IterVar()] = rt.Elem
+		}
+		for _, sub := range []celast.Expr{c.IterRange(), c.AccuInit(), c.LoopCondition(), c.LoopStep(), c.Result()} {
+			if t := findOperand(sub, id, inner); t != nil {
+				return t
+			}
+		}
+	}
+	return nil
+}
+
+func staticType(e celast.Expr, bound map[string]*Type) *Type {
+	switch e.Kind() {
+	case celast.IdentKind:
+		return bound[e.AsIdent()]
+	case celast.SelectKind:
+		if f := staticType(e.AsSelect().Operand(), bound).Field(e.AsSelect().FieldName()); f != nil {
+			return f.Type
+		}
+	case celast.CallKind:
+		if c := e.AsCall(); c.FunctionName() == "_[_]" {
+			if t := staticType(c.Args()[0], bound); t != nil {
+				return t.Elem
+			}
+		}
+	}
+	return nil
+}
+
+// sizeEstimator bounds the sizes of variables for CEL's cost estimate from
+// the schemas (maxLength, maxItems) or the environment defaults, so that
+// every expression over inputs has a finite worst case.
+type sizeEstimator struct{ scope *Scope }
+
+func (e sizeEstimator) EstimateSize(n cost.AstNode) *cost.SizeEstimate {
+	path := n.Path()
+	if len(path) == 0 {
+		return nil
+	}
+	var t *Type
+	for _, v := range e.scope.vars {
+		if v.Name == path[0] {
+			t = v.Type
+		}
+	}
+	for _, p := range path[1:] {
+		if t == nil {
+			break
+		}
+		switch p {
+		case "@items", "@values":
+			t = t.Elem
+		case "@keys":
+			t = StringType
+		default:
+			if f := t.Field(p); f != nil {
+				t = f.Type
+			} else {
+				t = nil
+			}
+		}
+	}
+	limits := e.scope.env.limits
+	size := limits.StringSize
+	if t != nil {
+		switch t.Kind {
+		case KindList, KindMap, KindObject, KindTable:
+			size = limits.ListSize
+			if t.MaxItems > 0 {
+				size = t.MaxItems
+			}
+		case KindString, KindBytes:
+			if t.MaxLength > 0 {
+				size = t.MaxLength
+			}
+		default:
+			size = 1
+		}
+	}
+	est := cost.RangedSizeEstimate(0, size)
+	return &est
+}
+
+// shortStrings are standard conversions whose result is a short string;
+// CEL's cost model leaves their size unknown, which would make any
+// concatenation with them unbounded.
+var shortStrings = map[string]bool{
+	"int64_to_string": true, "uint64_to_string": true, "double_to_string": true, "bool_to_string": true,
+	"timestamp_to_string": true, "duration_to_string": true,
+}
+
+func (e sizeEstimator) EstimateCallCost(function, overloadID string, target *cost.AstNode, args []cost.AstNode) *cost.CallEstimate {
+	if shortStrings[overloadID] {
+		size := cost.RangedSizeEstimate(0, 40)
+		return &cost.CallEstimate{CostEstimate: cost.FixedCostEstimate(1), ResultSize: &size}
+	}
+	f := e.scope.function(function)
+	if f == nil || !strings.HasPrefix(overloadID, "transload_") {
+		return nil
+	}
+	var idx int
+	if _, err := fmt.Sscanf(overloadID[strings.LastIndexByte(overloadID, '_')+1:], "%d", &idx); err != nil || idx >= len(f.Overloads) {
+		return nil
+	}
+	c := f.Overloads[idx].Cost
+	fixed := max(c.Fixed, 1)
+	var argSize uint64
+	for _, a := range args {
+		sz := cost.EstimateSize(e, a)
+		argSize = addSat(argSize, sz.Max)
+	}
+	maxCost := addSat(fixed, mulSat(argSize, c.PerSize))
+	result := cost.FixedSizeEstimate(max(c.ResultSize, 1))
+	if c.ResultSizeOfArgs {
+		result = cost.RangedSizeEstimate(0, argSize)
+	}
+	return &cost.CallEstimate{CostEstimate: cost.CostEstimate{Min: fixed, Max: maxCost}, ResultSize: &result}
+}
+
+func addSat(a, b uint64) uint64 {
+	if a > math.MaxUint64-b {
+		return math.MaxUint64
+	}
+	return a + b
+}
+
+func mulSat(a uint64, f float64) uint64 {
+	r := float64(a) * f
+	if r >= math.MaxUint64 {
+		return math.MaxUint64
+	}
+	return uint64(r)
+}
+
+// Reads returns the variable paths the program reads, such as
+// "input.line_items[].sku", sorted. A path that ends at a variable or an
+// object means the whole value is read. The engine decodes only these paths
+// of an input document.
+func (p *Program) Reads() []string {
+	if p.ast == nil {
+		return nil
+	}
+	paths := map[string]bool{}
+	collectReads(p.ast.NativeRep().Expr(), map[string]string{}, paths)
+	out := make([]string, 0, len(paths))
+	for k := range paths {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// collectReads records the path of every maximal select chain rooted at a
+// variable; iteration variables of comprehensions map to "<range>[]".
+func collectReads(e celast.Expr, bound map[string]string, out map[string]bool) {
+	if path, ok := selectPath(e, bound); ok {
+		out[path] = true
+		return
+	}
+	switch e.Kind() {
+	case celast.SelectKind:
+		collectReads(e.AsSelect().Operand(), bound, out)
+	case celast.CallKind:
+		c := e.AsCall()
+		if c.IsMemberFunction() {
+			collectReads(c.Target(), bound, out)
+		}
+		for _, a := range c.Args() {
+			collectReads(a, bound, out)
+		}
+	case celast.ListKind:
+		for _, el := range e.AsList().Elements() {
+			collectReads(el, bound, out)
+		}
+	case celast.MapKind:
+		for _, en := range e.AsMap().Entries() {
+			collectReads(en.AsMapEntry().Key(), bound, out)
+			collectReads(en.AsMapEntry().Value(), bound, out)
+		}
+	case celast.StructKind:
+		for _, f := range e.AsStruct().Fields() {
+			collectReads(f.AsStructField().Value(), bound, out)
+		}
+	case celast.ComprehensionKind:
+		c := e.AsComprehension()
+		collectReads(c.IterRange(), bound, out)
+		inner := make(map[string]string, len(bound)+1)
+		for k, v := range bound {
+			inner[k] = v
+		}
+		// Local variables map to "" (not a document path) unless they
+		// iterate over one.
+		inner[c.IterVar()] = ""
+		if rng, ok := selectPath(c.IterRange(), bound); ok {
+			inner[c.IterVar()] = rng + "[]"
+		}
+		if c.IterVar2() != "" {
+			inner[c.IterVar2()] = ""
+		}
+		inner[c.AccuVar()] = ""
+		collectReads(c.AccuInit(), bound, out)
+		collectReads(c.LoopCondition(), inner, out)
+		collectReads(c.LoopStep(), inner, out)
+		collectReads(c.Result(), inner, out)
+	}
+}
+
+func selectPath(e celast.Expr, bound map[string]string) (string, bool) {
+	switch e.Kind() {
+	case celast.IdentKind:
+		name := e.AsIdent()
+		if p, ok := bound[name]; ok {
+			return p, p != ""
+		}
+		return name, true
+	case celast.SelectKind:
+		sel := e.AsSelect()
+		if p, ok := selectPath(sel.Operand(), bound); ok {
+			return p + "." + sel.FieldName(), true
+		}
+	}
+	return "", false
+}
+
+var _ cost.Estimator = sizeEstimator{}
