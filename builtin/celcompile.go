@@ -11,6 +11,7 @@ import (
 	"cel.dev/cel-go/common"
 	celast "cel.dev/cel-go/common/ast"
 	"cel.dev/cel-go/common/cost"
+	"cel.dev/cel-go/common/types"
 )
 
 func (s *Scope) compileCEL(src string, want *Type) (*Program, Issues) {
@@ -172,6 +173,11 @@ var (
 func (s *Scope) celIssues(iss *cel.Issues, parsed *cel.Ast) Issues {
 	var out Issues
 	for _, e := range iss.Errors() {
+		// "!error!" marks a type that is wrong because of an error already
+		// reported; repeating it would only confuse.
+		if strings.Contains(e.Message, "!error!") {
+			continue
+		}
 		out = append(out, s.celIssue(e, parsed))
 	}
 	return out
@@ -211,6 +217,15 @@ func (s *Scope) celIssue(e *common.Error, parsed *cel.Ast) Issue {
 		if sug := Suggest(name, cands); sug != "" {
 			is.Detail += fmt.Sprintf(" Did you mean %q?", sug)
 		}
+	case strings.HasPrefix(msg, "found no matching overload for '_?_:_'"):
+		m := reNoOverload.FindStringSubmatch(msg)
+		is.Summary = "Type error"
+		is.Detail = "The condition before ? must be a bool."
+		if m != nil {
+			if cond, _, ok := strings.Cut(strings.Trim(m[2], "()"), ","); ok {
+				is.Detail = fmt.Sprintf("The condition before ? must be a bool, not %s.", cleanTypes(cond))
+			}
+		}
 	case reNoOverload.MatchString(msg):
 		m := reNoOverload.FindStringSubmatch(msg)
 		is.Summary = "Wrong argument types"
@@ -239,7 +254,7 @@ func (s *Scope) function(name string) *Function {
 }
 
 func opName(n string) string {
-	if IsOperator(n) {
+	if len(n) > 2 && strings.HasPrefix(n, "_") && strings.HasSuffix(n, "_") || n == OpNegate || n == "!_" {
 		return "Operator " + strings.Trim(n, "_")
 	}
 	return "Function " + n
@@ -360,6 +375,14 @@ type sizeEstimator struct{ scope *Scope }
 func (e sizeEstimator) EstimateSize(n cost.AstNode) *cost.SizeEstimate {
 	path := n.Path()
 	if len(path) == 0 {
+		// A string computed by a function rather than read from a variable
+		// (a field of a lookup row, an element of a list a builtin
+		// returned) is bounded like an input string; left unknown, any
+		// concatenation with it would be rejected as unbounded.
+		if t := n.Type(); t != nil && (t.Kind() == types.StringKind || t.Kind() == types.BytesKind) {
+			est := cost.RangedSizeEstimate(0, e.scope.env.limits.StringSize)
+			return &est
+		}
 		return nil
 	}
 	var t *Type

@@ -3,6 +3,7 @@ package builtin
 import (
 	"fmt"
 	"reflect"
+	"sync"
 	"time"
 
 	"cel.dev/cel-go/common/types"
@@ -320,10 +321,13 @@ func toNative(v ref.Val) any {
 
 // celAdapter adapts native values to CEL values, knowing the builtin value
 // types, and provides the fields of the named object types to the checker.
+// Field tables are built on first use, so types added to the Types after
+// the environment was created (a mapping's inferred output type) work too.
 type celAdapter struct {
 	*types.Registry
 	objects *Types
-	fields  map[string]map[string]*types.FieldType
+	builtin map[string]map[string]*types.FieldType
+	fields  sync.Map // type name -> map[string]*types.FieldType
 }
 
 func newCELAdapter(objects *Types) (*celAdapter, error) {
@@ -331,24 +335,35 @@ func newCELAdapter(objects *Types) (*celAdapter, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &celAdapter{Registry: reg, objects: objects, fields: map[string]map[string]*types.FieldType{}}
-	a.fields[celMoneyName] = map[string]*types.FieldType{
+	a := &celAdapter{Registry: reg, objects: objects, builtin: map[string]map[string]*types.FieldType{}}
+	a.builtin[celMoneyName] = map[string]*types.FieldType{
 		"amount":   builtinField(func(o any) (any, bool) { m, ok := o.(Money); return m.Amount, ok }, celDecimalType),
 		"currency": builtinField(func(o any) (any, bool) { m, ok := o.(Money); return m.Currency, ok }, types.StringType),
 	}
-	a.fields[celQuantityName] = map[string]*types.FieldType{
+	a.builtin[celQuantityName] = map[string]*types.FieldType{
 		"value": builtinField(func(o any) (any, bool) { q, ok := o.(Quantity); return q.Value, ok }, celDecimalType),
 		"uom":   builtinField(func(o any) (any, bool) { q, ok := o.(Quantity); return q.UOM, ok }, types.StringType),
 	}
-	for _, name := range objects.Names() {
-		t := objects.Lookup(name)
-		fm := make(map[string]*types.FieldType, len(t.Fields))
-		for _, f := range t.Fields {
-			fm[f.Name] = objectField(f.Name, celType(f.Type))
-		}
-		a.fields[name] = fm
-	}
 	return a, nil
+}
+
+func (a *celAdapter) fieldsOf(name string) (map[string]*types.FieldType, bool) {
+	if fm, ok := a.builtin[name]; ok {
+		return fm, true
+	}
+	if fm, ok := a.fields.Load(name); ok {
+		return fm.(map[string]*types.FieldType), true
+	}
+	t := a.objects.Lookup(name)
+	if t == nil || t.Kind != KindObject {
+		return nil, false
+	}
+	fm := make(map[string]*types.FieldType, len(t.Fields))
+	for _, f := range t.Fields {
+		fm[f.Name] = objectField(f.Name, celType(f.Type))
+	}
+	a.fields.Store(name, fm)
+	return fm, true
 }
 
 func builtinField(get func(any) (any, bool), t *types.Type) *types.FieldType {
@@ -413,7 +428,7 @@ func (a *celAdapter) celObject(name string) (*types.Type, bool) {
 }
 
 func (a *celAdapter) FindStructFieldNames(name string) ([]string, bool) {
-	if fm, ok := a.fields[name]; ok {
+	if fm, ok := a.fieldsOf(name); ok {
 		names := make([]string, 0, len(fm))
 		for n := range fm {
 			names = append(names, n)
@@ -424,7 +439,7 @@ func (a *celAdapter) FindStructFieldNames(name string) ([]string, bool) {
 }
 
 func (a *celAdapter) FindStructFieldType(name, field string) (*types.FieldType, bool) {
-	if fm, ok := a.fields[name]; ok {
+	if fm, ok := a.fieldsOf(name); ok {
 		ft, ok := fm[field]
 		return ft, ok
 	}

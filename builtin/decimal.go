@@ -136,7 +136,9 @@ func (d Decimal) Mul(o Decimal) (Decimal, error) { return d.op(decimalCtx.Mul, o
 // afterwards to bring it to a scale. Division by zero is an error.
 func (d Decimal) Quo(o Decimal) (Decimal, error) {
 	if o.IsZero() {
-		return Decimal{}, fmt.Errorf("decimal %s / 0: division by zero", d)
+		// A zero divisor comes from the data (a line with quantity 0), so
+		// it carries a reason code like every other bad input.
+		return Decimal{}, Errorf(ReasonInvalidArgument, "decimal %s / 0: division by zero", d)
 	}
 	var r Decimal
 	if _, err := roundingCtx.Quo(&r.d, &d.d, &o.d); err != nil {

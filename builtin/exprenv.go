@@ -94,6 +94,23 @@ func signature(params []*Type, result *Type) any {
 	return reflect.New(fn).Interface()
 }
 
+// intLiteralParams returns the Go parameter types of params with int in
+// place of int64, or nil when no parameter is an int.
+func intLiteralParams(params []*Type) []reflect.Type {
+	in := make([]reflect.Type, len(params))
+	found := false
+	for i, p := range params {
+		in[i] = goType(p)
+		if p.Kind == KindInt {
+			in[i], found = reflect.TypeFor[int](), true
+		}
+	}
+	if !found {
+		return nil
+	}
+	return in
+}
+
 func newExprEnv(reg *Registry) (*exprEnv, error) {
 	e := &exprEnv{}
 	for _, f := range reg.Functions() {
@@ -113,9 +130,16 @@ func exprFunction(f *Function) []expr.Option {
 			name := "__" + overloadID(f, i)
 			names = append(names, name)
 			impl := o.Impl
+			// Operator overloads match operand types exactly, and expr's
+			// integer literals are int, not int64: declare both, or
+			// decimal('1.5') + 1 would not find the (decimal, int) overload.
+			sigs := []any{signature(o.Params, o.Result)}
+			if lit := intLiteralParams(o.Params); lit != nil {
+				sigs = append(sigs, reflect.New(reflect.FuncOf(lit, []reflect.Type{goType(o.Result)}, false)).Interface())
+			}
 			opts = append(opts, expr.Function(name, func(args ...any) (any, error) {
 				return impl(normalizeArgs(args))
-			}, signature(o.Params, o.Result)))
+			}, sigs...))
 		}
 		return append(opts, expr.Operator(exprOperators[f.Name], names...))
 	}
@@ -124,7 +148,9 @@ func exprFunction(f *Function) []expr.Option {
 		sigs[i] = signature(o.Params, o.Result)
 	}
 	impl := dispatcher(f, 0)
-	return []expr.Option{expr.Function(f.Name, func(args ...any) (any, error) {
+	// expr names cannot contain dots: mapping shopify.order is
+	// shopify_order there.
+	return []expr.Option{expr.Function(strings.ReplaceAll(f.Name, ".", "_"), func(args ...any) (any, error) {
 		return impl(normalizeArgs(args))
 	}, sigs...)}
 }
@@ -303,7 +329,7 @@ func fromGoType(t reflect.Type) *Type {
 
 var (
 	reExprUnknownName  = regexp.MustCompile(`^unknown name (\S+)`)
-	reExprUnknownField = regexp.MustCompile(`^type .* has no field (\S+)`)
+	reExprUnknownField = regexp.MustCompile(`^(type .* has no field|unknown field) (\S+)`)
 )
 
 func exprIssues(err error) Issues {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Kind is the shape of a value as both dialects see it.
@@ -223,6 +224,7 @@ func (t *Type) AssignableFrom(from *Type) bool {
 // canonical model, and the types mapping modules declare. It is built once
 // per load and read concurrently afterwards.
 type Types struct {
+	mu     sync.RWMutex
 	byName map[string]*Type
 }
 
@@ -232,6 +234,8 @@ func NewTypes() *Types { return &Types{byName: map[string]*Type{}} }
 // Add registers t and, recursively, every named object type it refers to.
 // Adding two different types under one name is an error.
 func (ts *Types) Add(t *Type) error {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
 	return ts.add(t, map[*Type]bool{})
 }
 
@@ -262,11 +266,15 @@ func (ts *Types) Lookup(name string) *Type {
 	if ts == nil {
 		return nil
 	}
+	ts.mu.RLock()
+	defer ts.mu.RUnlock()
 	return ts.byName[name]
 }
 
 // Names lists the registered type names, sorted.
 func (ts *Types) Names() []string {
+	ts.mu.RLock()
+	defer ts.mu.RUnlock()
 	names := make([]string, 0, len(ts.byName))
 	for n := range ts.byName {
 		names = append(names, n)
@@ -277,6 +285,8 @@ func (ts *Types) Names() []string {
 
 // Clone returns a copy that can be extended without changing ts.
 func (ts *Types) Clone() *Types {
+	ts.mu.RLock()
+	defer ts.mu.RUnlock()
 	c := NewTypes()
 	for k, v := range ts.byName {
 		c.byName[k] = v

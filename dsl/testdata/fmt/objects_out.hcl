@@ -1,0 +1,8 @@
+mapping "line" {
+  input = shop.Order.LineItem
+  fields = {
+    sku      = "input.sku"
+    quantity = "input.quantity"
+    totals   = { count = "1", sum = "2" }
+  }
+}

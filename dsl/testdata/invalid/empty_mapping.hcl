@@ -1,0 +1,3 @@
+mapping "m" { # ERROR: Empty mapping
+  input = any
+}

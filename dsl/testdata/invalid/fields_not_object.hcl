@@ -1,0 +1,4 @@
+mapping "m" {
+  input  = any
+  fields = "x" # ERROR: Invalid fields
+}

@@ -1,0 +1,4 @@
+flow "orders" {
+  schema = Order
+  description = "x" "y" # ERROR: Missing newline after argument
+}

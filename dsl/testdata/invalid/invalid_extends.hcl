@@ -1,0 +1,4 @@
+mapping "m" {
+  extends = 12 # ERROR: Invalid extends
+  value   = "1"
+}

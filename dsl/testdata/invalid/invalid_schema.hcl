@@ -1,0 +1,3 @@
+type "T" {
+  schema = "bad.schema.json" # ERROR: Invalid schema
+}

@@ -1,0 +1,19 @@
+type "Order" {
+  schema = "order.schema.json"
+}
+
+sink "stdout" "out" {}
+
+flow "orders" {
+  schema = Order
+
+  source "http" {
+    path = ["/a"] # ERROR: Invalid setting
+  }
+
+  route "out" {
+    default {
+      to = [sink.out]
+    }
+  }
+}

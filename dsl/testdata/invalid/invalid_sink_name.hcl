@@ -1,0 +1,1 @@
+sink "stdout" "my-out" {} # ERROR: Invalid sink name

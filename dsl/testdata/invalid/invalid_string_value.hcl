@@ -1,0 +1,4 @@
+table "items" {
+  file = ["items.csv"] # ERROR: Invalid value
+  key  = "sku"
+}

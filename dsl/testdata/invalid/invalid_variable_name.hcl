@@ -1,0 +1,1 @@
+variable "0x" {} # ERROR: Invalid variable name

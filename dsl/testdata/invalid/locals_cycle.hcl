@@ -1,0 +1,4 @@
+locals {
+  a = local.b # ERROR: Cycle in locals
+  b = local.a
+}

@@ -1,0 +1,3 @@
+mapping "m" { # ERROR: Missing mapping input
+  value = "1"
+}

@@ -1,0 +1,12 @@
+sink "stdout" "out" {}
+
+flow "orders" { # ERROR: Missing input schema
+  source "http" {
+    path = "/a"
+  }
+  route "out" {
+    default {
+      to = [sink.out]
+    }
+  }
+}

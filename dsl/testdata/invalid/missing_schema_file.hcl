@@ -1,0 +1,3 @@
+type "T" {
+  schema = "missing.json" # ERROR: Cannot read schema
+}

@@ -1,0 +1,7 @@
+variable "erp_url" { # ERROR: Missing variable value
+  type = string
+}
+
+sink "http" "erp" {
+  url = var.erp_url
+}

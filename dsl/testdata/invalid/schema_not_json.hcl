@@ -1,0 +1,3 @@
+type "T" {
+  schema = "garbage.json" # ERROR: Invalid schema
+}

@@ -1,0 +1,4 @@
+table "items" {
+  file = "items.csv"
+  key  = "id" # ERROR: Invalid table key
+}

@@ -1,0 +1,4 @@
+table "items" {
+  file = "broken.csv" # ERROR: Invalid table
+  key  = "sku"
+}

@@ -1,0 +1,4 @@
+table "items" {
+  file = "dupkeys.csv" # ERROR: Invalid table
+  key  = "sku"
+}

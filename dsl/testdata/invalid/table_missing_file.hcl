@@ -1,0 +1,4 @@
+table "items" {
+  file = "nope.csv" # ERROR: Cannot read table
+  key  = "sku"
+}

@@ -1,0 +1,24 @@
+type "Order" {
+  schema = "order.schema.json"
+}
+
+sink "stdout" "out" {}
+
+flow "orders" {
+  schema = Order
+
+  source "http" {
+    path = "/webhooks/orders"
+  }
+
+  dedupe "seen" {
+    key     = "string(input.id)"
+    expires = "1h" # ERROR: Unsupported argument
+  }
+
+  route "out" {
+    default {
+      to = [sink.out]
+    }
+  }
+}

@@ -1,0 +1,1 @@
+dialect = "python" # ERROR: Unknown dialect

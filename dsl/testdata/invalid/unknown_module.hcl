@@ -1,0 +1,1 @@
+import "shopp" {} # ERROR: Unknown module

@@ -1,0 +1,1 @@
+sink "ftp" "out" {} # ERROR: Unknown sink type

@@ -1,0 +1,4 @@
+variable "unused" { # ERROR: Unused variable
+  type    = string
+  default = "x"
+}
