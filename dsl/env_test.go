@@ -34,8 +34,8 @@ func testRegistry() *builtin.Registry {
 				Name: "upper", Doc: "Upper-cases a string.",
 				Overloads: []builtin.Overload{{
 					Params: str, Result: builtin.StringType,
-					Impl:   func(a []any) (any, error) { return strings.ToUpper(a[0].(string)), nil },
-					Cost:   builtin.Cost{Fixed: 1, PerSize: 0.1, ResultSizeOfArgs: true},
+					Impl: func(a []any) (any, error) { return strings.ToUpper(a[0].(string)), nil },
+					Cost: builtin.Cost{Fixed: 1, PerSize: 0.1, ResultSizeOfArgs: true},
 				}},
 				Examples: []builtin.Example{{Expr: "upper('a')", Want: `"A"`}},
 			},

@@ -25,4 +25,3 @@ func Format(src []byte, filename string) ([]byte, hcl.Diagnostics) {
 	}
 	return out, nil
 }
-

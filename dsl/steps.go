@@ -82,9 +82,9 @@ func (l *loader) stepScope(sc *stepScope) (*compiler, hcl.Diagnostics) {
 }
 
 var (
-	dedupeSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "key", Required: true}, {Name: "ttl"}, {Name: "on_change"}}}
-	mapSchema    = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "mapping"}, {Name: "from"}, {Name: "output"}, {Name: "fields"}, {Name: "value"}}}
-	enrichSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "from"}, {Name: "fields", Required: true}}}
+	dedupeSchema   = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "key", Required: true}, {Name: "ttl"}, {Name: "on_change"}}}
+	mapSchema      = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "mapping"}, {Name: "from"}, {Name: "output"}, {Name: "fields"}, {Name: "value"}}}
+	enrichSchema   = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "from"}, {Name: "fields", Required: true}}}
 	validateSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "rule", LabelNames: []string{"name"}}}}
 	ruleSchema     = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "condition", Required: true}, {Name: "message", Required: true}, {Name: "detail"}, {Name: "reason"}, {Name: "class"}}}
 	routeSchema    = &hcl.BodySchema{
