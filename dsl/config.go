@@ -110,6 +110,8 @@ type Flow struct {
 	// projected decoding; nil means the whole input is needed.
 	Reads     []string
 	DeclRange hcl.Range
+
+	hasSourceBlocks bool
 }
 
 // Source is where a flow's events come from.

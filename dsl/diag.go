@@ -2,19 +2,126 @@ package dsl
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"sort"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 )
 
-// WriteDiagnostics renders diagnostics the way Terraform does: severity,
-// summary, the source line with the range underlined, then the detail.
+// WriteDiagnostics renders diagnostics the way Terraform does (severity,
+// summary, the source line, then the detail) and marks the range: with
+// color it is underlined, without (a log, a CI page) a line of carets under
+// the source points at it.
 func WriteDiagnostics(w io.Writer, files map[string]*hcl.File, diags hcl.Diagnostics, width uint, color bool) error {
 	if width == 0 {
 		width = 100
 	}
-	return hcl.NewDiagnosticTextWriter(w, files, width, color).WriteDiagnostics(sortDiagnostics(diags))
+	for _, d := range sortDiagnostics(diags) {
+		if err := writeDiagnostic(w, files, d, int(width), color); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeDiagnostic(w io.Writer, files map[string]*hcl.File, d *hcl.Diagnostic, width int, color bool) error {
+	sev, code := "Error", "\x1b[1;31m"
+	if d.Severity == hcl.DiagWarning {
+		sev, code = "Warning", "\x1b[1;33m"
+	}
+	var b strings.Builder
+	if color {
+		fmt.Fprintf(&b, "%s%s\x1b[0m: %s\n\n", code, sev, d.Summary)
+	} else {
+		fmt.Fprintf(&b, "%s: %s\n\n", sev, d.Summary)
+	}
+	if r := d.Subject; r != nil {
+		f := files[r.Filename]
+		if f == nil || f.Bytes == nil {
+			fmt.Fprintf(&b, "  on %s line %d:\n  (source code not available)\n\n", r.Filename, r.Start.Line)
+		} else {
+			ctx := ""
+			if cs, ok := f.Nav.(interface{ ContextString(int) string }); ok {
+				if c := cs.ContextString(r.Start.Byte); c != "" {
+					ctx = ", in " + c
+				}
+			}
+			fmt.Fprintf(&b, "  on %s line %d%s:\n", r.Filename, r.Start.Line, ctx)
+			writeSnippet(&b, f.Bytes, *r, color)
+			b.WriteString("\n")
+		}
+	}
+	if d.Detail != "" {
+		b.WriteString(wrap(d.Detail, width))
+		b.WriteString("\n")
+	}
+	b.WriteString("\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeSnippet prints the lines of r with their numbers, marking r.
+func writeSnippet(b *strings.Builder, src []byte, r hcl.Range, color bool) {
+	if r.End.Byte <= r.Start.Byte {
+		r.End = r.Start
+		r.End.Byte++
+		r.End.Column++
+	}
+	lines := strings.Split(string(src), "\n")
+	last := min(r.End.Line, r.Start.Line+4)
+	if r.End.Line > r.Start.Line && r.End.Column == 1 {
+		last = min(last, r.End.Line-1)
+	}
+	for n := r.Start.Line; n <= last && n-1 < len(lines); n++ {
+		line := strings.TrimRight(lines[n-1], "\r")
+		startCol, endCol := 1, len(line)+1
+		if n == r.Start.Line {
+			startCol = r.Start.Column
+		}
+		if n == r.End.Line {
+			endCol = r.End.Column
+		}
+		runes := []rune(line)
+		startCol = max(1, min(startCol, len(runes)+1))
+		endCol = max(startCol, min(endCol, len(runes)+1))
+		if color {
+			fmt.Fprintf(b, "%4d: %s\x1b[1;4m%s\x1b[0m%s\n", n, string(runes[:startCol-1]), string(runes[startCol-1:endCol-1]), string(runes[endCol-1:]))
+			continue
+		}
+		fmt.Fprintf(b, "%4d: %s\n", n, line)
+		if endCol > startCol {
+			pad := strings.Map(func(r rune) rune {
+				if r == '\t' {
+					return '\t'
+				}
+				return ' '
+			}, string(runes[:startCol-1]))
+			fmt.Fprintf(b, "      %s%s\n", pad, strings.Repeat("^", endCol-startCol))
+		}
+	}
+}
+
+// wrap folds text at width, keeping its own line breaks.
+func wrap(text string, width int) string {
+	var out []string
+	for _, para := range strings.Split(text, "\n") {
+		line := ""
+		for _, word := range strings.Fields(para) {
+			if line != "" && len(line)+1+len(word) > width {
+				out = append(out, line)
+				line = word
+				continue
+			}
+			if line != "" {
+				line += " "
+			}
+			line += word
+		}
+		out = append(out, line)
+	}
+	return strings.Join(out, "\n")
 }
 
 // sortDiagnostics orders diagnostics by file and position, errors of one

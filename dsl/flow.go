@@ -142,9 +142,7 @@ func (l *loader) decodeFlow(fb flowBlock, static []builtin.Var) hcl.Diagnostics 
 			terminal = name
 		}
 	}
-	if len(content.Blocks.OfType("source")) == 0 {
-		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Flow without a source", Detail: fmt.Sprintf("Flow %q has no source block; it only receives messages other flows route to it.", fl.Name), Subject: fl.DeclRange.Ptr()})
-	}
+	fl.hasSourceBlocks = len(content.Blocks.OfType("source")) > 0
 	fl.Reads = inputReads(reads)
 	return diags
 }

@@ -439,6 +439,15 @@ func (l *loader) checkUnusedVariables() hcl.Diagnostics {
 // what that flow reads.
 func (l *loader) checkFlowTargets() hcl.Diagnostics {
 	var diags hcl.Diagnostics
+	fed := map[*Flow]bool{}
+	for _, ft := range l.flowTargets {
+		fed[ft.to] = true
+	}
+	for _, name := range sortedKeys(l.cfg.Flows) {
+		if fl := l.cfg.Flows[name]; !fl.hasSourceBlocks && !fed[fl] {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Flow without a source", Detail: fmt.Sprintf("Flow %q has no source block and no route sends to it, so no message can reach it.", fl.Name), Subject: fl.DeclRange.Ptr()})
+		}
+	}
 	for _, ft := range l.flowTargets {
 		if ft.to.Schema == nil || ft.bodyType == nil {
 			continue

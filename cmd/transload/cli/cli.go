@@ -1,0 +1,89 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+// exitError carries an exit code out of a command.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
+
+// errFailed is returned by commands that already printed what went wrong.
+var errFailed = exitError{code: 1}
+
+// Main runs the CLI with args and returns the process exit code.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	root := newRoot(stdin, stdout, stderr)
+	root.SetArgs(args)
+	err := root.Execute()
+	var ee exitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ee):
+		return ee.code
+	default:
+		// cobra has printed usage problems already.
+		return 2
+	}
+}
+
+// app holds what every command shares.
+type app struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	color          bool
+}
+
+func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, color: isTerminal(stderr)}
+	root := &cobra.Command{
+		Use:   "transload",
+		Short: "The integration engine that connects sales channels to ERPs",
+		Long: `Transload moves orders, refunds, inventory and shipments between sales
+channels (Shopify, Amazon, Walmart, BigCommerce, Adobe Commerce, EDI X12)
+and ERPs, as flows written in HCL with CEL expressions.
+
+Start with:
+  transload run           run the flows in ./flows with the embedded store
+  transload validate      check the flows and print every problem found`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.PersistentFlags().BoolVar(&a.color, "color", a.color, "color diagnostics (default: when stderr is a terminal)")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		fmt.Fprintf(stderr, "Error: %v\n\n%s", err, c.UsageString())
+		return exitError{code: 2}
+	})
+	root.AddCommand(
+		a.validateCmd(),
+		a.fmtCmd(),
+		a.graphCmd(),
+		a.versionCmd(),
+	)
+	return root
+}
+
+// usageError reports a wrong use of a command: exit status 2.
+func (a *app) usageError(c *cobra.Command, format string, args ...any) error {
+	fmt.Fprintf(a.stderr, "Error: %s\n\n%s", fmt.Sprintf(format, args...), c.UsageString())
+	return exitError{code: 2}
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0 && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb"
+}
