@@ -30,7 +30,7 @@ var (
 	// expected one (or it exists when it was expected not to).
 	ErrConflict = errors.New("revision conflict")
 	// ErrFull is returned by Append when an inbox holds its capacity.
-	ErrFull = errors.New("inbox full")
+	ErrFull   = errors.New("inbox full")
 	ErrClosed = errors.New("store closed")
 )
 
