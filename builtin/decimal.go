@@ -36,6 +36,14 @@ var roundingCtx = func() *apd.Context {
 	return &c
 }()
 
+// rescaleCtx traps Inexact but not Rounded: apd reports dropping trailing
+// zeros ("24.9900" to two places) as Rounded, and that loses nothing.
+var rescaleCtx = func() *apd.Context {
+	c := *decimalCtx
+	c.Traps = apd.DefaultTraps | apd.Inexact
+	return &c
+}()
+
 // ErrDecimalSyntax is wrapped by every decimal parse failure.
 var ErrDecimalSyntax = errors.New("invalid decimal")
 
@@ -204,7 +212,7 @@ func (d Decimal) Round(scale int32, mode RoundingMode) (Decimal, error) {
 // digits beyond scale. "1.50" to scale 2 is "1.50"; "1.505" fails.
 func (d Decimal) Rescale(scale int32) (Decimal, error) {
 	var r Decimal
-	if _, err := decimalCtx.Quantize(&r.d, &d.d, -scale); err != nil {
+	if _, err := rescaleCtx.Quantize(&r.d, &d.d, -scale); err != nil {
 		return Decimal{}, fmt.Errorf("%s has more than %d decimal places", d, scale)
 	}
 	return r, nil

@@ -139,9 +139,13 @@ func celFunction(f *Function, adapt *celAdapter) ([]cel.EnvOption, error) {
 }
 
 func overloadID(f *Function, i int) string {
-	name := strings.NewReplacer("_+_", "add", "_-_", "sub", "_*_", "mul", "_/_", "div", "-_", "neg",
-		"_<_", "lt", "_<=_", "le", "_>_", "gt", "_>=_", "ge").Replace(f.Name)
-	return fmt.Sprintf("transload_%s_%d", name, i)
+	if IsOperator(f.Name) {
+		// A separate namespace: a function may be called "mul" or "neg".
+		name := strings.NewReplacer("_+_", "add", "_-_", "sub", "_*_", "mul", "_/_", "div", "-_", "neg",
+			"_<_", "lt", "_<=_", "le", "_>_", "gt", "_>=_", "ge").Replace(f.Name)
+		return fmt.Sprintf("transload_op_%s_%d", name, i)
+	}
+	return fmt.Sprintf("transload_%s_%d", f.Name, i)
 }
 
 func celTypes(ts []*Type) []*cel.Type {

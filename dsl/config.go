@@ -68,6 +68,8 @@ type Sink struct {
 	// attributes ("" for a plain attribute).
 	Exprs     map[string]map[string]*hcl.Attribute
 	Spec      *ConfigSpec
+	// Policy is the engine's retry, breaker, rate and concurrency policy.
+	Policy    Policy
 	DeclRange hcl.Range
 }
 
@@ -97,6 +99,9 @@ type Flow struct {
 	Name        string
 	Description string
 	Priority    Priority
+	// Concurrency is how many of the flow's messages run at once; 1 keeps
+	// strict arrival order (inventory levels, where the last must win).
+	Concurrency int
 	Dialect     builtin.Dialect
 	// Format is the input codec name ("json", "xml", "csv", "x12").
 	Format string

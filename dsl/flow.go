@@ -6,12 +6,13 @@ import (
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
 
 	"github.com/transload/transload/builtin"
 )
 
 var flowSchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{{Name: "description"}, {Name: "priority"}, {Name: "schema"}, {Name: "format"}},
+	Attributes: []hcl.AttributeSchema{{Name: "description"}, {Name: "priority"}, {Name: "schema"}, {Name: "format"}, {Name: "concurrency"}},
 	Blocks: func() []hcl.BlockHeaderSchema {
 		bs := []hcl.BlockHeaderSchema{{Type: "source", LabelNames: []string{"type"}}}
 		for _, k := range StepKinds {
@@ -64,6 +65,21 @@ func (l *loader) decodeFlow(fb flowBlock, static []builtin.Var) hcl.Diagnostics 
 			fl.Priority = PriorityBulk
 		default:
 			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid priority", Detail: fmt.Sprintf("Priority must be \"critical\", \"normal\" or \"bulk\", not %q.", p), Subject: a.Expr.Range().Ptr()})
+		}
+	}
+	fl.Concurrency = 64
+	if a, ok := content.Attributes["concurrency"]; ok {
+		v, d := a.Expr.Value(nil)
+		diags = append(diags, d...)
+		n, acc := 0, false
+		if !d.HasErrors() && v.Type() == cty.Number && !v.IsNull() {
+			i, a := v.AsBigFloat().Int64()
+			n, acc = int(i), a == 0
+		}
+		if !acc || n < 1 || n > 4096 {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid concurrency", Detail: "concurrency is how many messages of the flow run at once: a whole number from 1 (strict arrival order) to 4096.", Subject: a.Expr.Range().Ptr()})
+		} else {
+			fl.Concurrency = n
 		}
 	}
 	fl.Format = "json"

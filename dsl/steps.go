@@ -580,7 +580,10 @@ func (l *loader) decodeSink(b *hcl.Block, f *parsedFile) (*Sink, hcl.Diagnostics
 	}
 	l.noteVarRefsBody(b.Body)
 	s.Spec = spec
-	var diags hcl.Diagnostics
-	s.Config, s.Exprs, diags = spec.decode(b.Body, l.evalContext(f.dir), s.Type+" sink", b.DefRange)
-	return s, diags
+	ctx := l.evalContext(f.dir)
+	policy, rest, diags := decodePolicy(b.Body, ctx)
+	s.Policy = policy
+	var d hcl.Diagnostics
+	s.Config, s.Exprs, d = spec.decode(rest, ctx, s.Type+" sink", b.DefRange)
+	return s, append(diags, d...)
 }

@@ -1,0 +1,49 @@
+package funcs
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// libraryV1 pins the functions each library exposes at version 1
+// (Kubernetes library_compatibility_test.go). A name may never leave a
+// version; a new function comes with a new library version and its own
+// entry here.
+var libraryV1 = map[string]string{
+	"transload.money": "money money_minor money_round decimal round minor_units currency_digits allocate split_even mul " +
+		"sum_money sum_decimal abs neg is_zero convert_currency format_decimal format_money " +
+		"_+_ _-_ _*_ _/_ -_ _<_ _<=_ _>_ _>=_",
+	"transload.units":  "qty uom is_uom uom_name convert to_base _+_ _<_ _<=_ _>_ _>=_",
+	"transload.text":   "trim normalize_space upper lower fold nfc nfkc ascii truncate pad_left pad_right replace split join digits default_if_empty substr",
+	"transload.time":   "parse_time parse_rfc2822 from_epoch_millis from_epoch_seconds parse_date parse_x12_datetime format_date format_time format_x12_date format_x12_time epoch_millis in_zone",
+	"transload.crypto": "hmac_sha256_base64 hmac_sha256_hex sha256_hex base64_encode base64_decode",
+	"transload.lookup": "lookup lookup_value in_table",
+}
+
+func TestLibraryCompatibility(t *testing.T) {
+	seen := map[string]bool{}
+	for _, lib := range All() {
+		seen[lib.Name] = true
+		want, ok := libraryV1[lib.Name]
+		if !ok {
+			t.Errorf("library %s has no pinned version 1 names", lib.Name)
+			continue
+		}
+		var got []string
+		for _, f := range lib.At(1) {
+			got = append(got, f.Name)
+		}
+		wantNames := strings.Fields(want)
+		slices.Sort(got)
+		slices.Sort(wantNames)
+		if !slices.Equal(got, wantNames) {
+			t.Errorf("%s at version 1:\n got %v\nwant %v", lib.Name, got, wantNames)
+		}
+	}
+	for name := range libraryV1 {
+		if !seen[name] {
+			t.Errorf("library %s is pinned but not in All()", name)
+		}
+	}
+}
