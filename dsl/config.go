@@ -66,8 +66,8 @@ type Sink struct {
 	// from the document, say), compiled in the scope of each step that
 	// delivers to the sink; keyed by attribute name, then by map key for map
 	// attributes ("" for a plain attribute).
-	Exprs     map[string]map[string]*hcl.Attribute
-	Spec      *ConfigSpec
+	Exprs map[string]map[string]*hcl.Attribute
+	Spec  *ConfigSpec
 	// Policy is the engine's retry, breaker, rate and concurrency policy.
 	Policy    Policy
 	DeclRange hcl.Range
