@@ -1,0 +1,328 @@
+package engine
+
+import (
+	"context"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/transload/transload/dsl"
+	"github.com/transload/transload/engine/store"
+)
+
+// The scheduler hands the engine's worker slots to flows. Under a backlog
+// it serves flows by smooth weighted round-robin on their priority
+// (critical 8, normal 3, bulk 1): critical flows get most of the slots, and
+// every flow with work gets some, so none starves. Each flow also has its
+// own cap (its concurrency).
+type scheduler struct {
+	e       *Engine
+	workers int
+	slots   chan struct{}
+
+	mu    sync.Mutex
+	flows map[string]*flowSched
+	wake  chan struct{}
+
+	stopOnce sync.Once
+	stopCh   chan struct{}
+	loopDone chan struct{}
+	running  sync.WaitGroup
+	procCtx  context.Context
+	cancel   context.CancelFunc
+}
+
+type flowSched struct {
+	name     string
+	weight   int
+	current  int
+	cap      int
+	inflight int
+	ready    bool
+	wakeAt   time.Time
+}
+
+// claimBatch is how many messages one claim takes at most.
+const claimBatch = 64
+
+var priorityWeight = map[dsl.Priority]int{dsl.PriorityCritical: 8, dsl.PriorityNormal: 3, dsl.PriorityBulk: 1}
+
+func newScheduler(e *Engine, workers int) *scheduler {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &scheduler{
+		e: e, workers: workers, slots: make(chan struct{}, workers),
+		flows: map[string]*flowSched{}, wake: make(chan struct{}, 1),
+		stopCh: make(chan struct{}), loopDone: make(chan struct{}),
+		procCtx: ctx, cancel: cancel,
+	}
+}
+
+func (s *scheduler) start() {
+	if flows, err := s.e.opts.Store.Inbox().Flows(context.Background()); err == nil {
+		// Messages left from before a restart, for flows the current
+		// version may or may not still have.
+		for _, f := range flows {
+			s.notify(f)
+		}
+	}
+	go s.loop()
+}
+
+// versionChanged updates weights and caps, and wakes flows with work.
+func (s *scheduler) versionChanged(v *Version) {
+	s.mu.Lock()
+	for name, fl := range v.Config.Flows {
+		fs := s.flow(name)
+		fs.weight = priorityWeight[fl.Priority]
+		fs.cap = max(1, fl.Concurrency)
+		fs.ready = true
+	}
+	s.mu.Unlock()
+	s.kick()
+}
+
+// flow returns the scheduling state of a flow; s.mu is held.
+func (s *scheduler) flow(name string) *flowSched {
+	fs, ok := s.flows[name]
+	if !ok {
+		fs = &flowSched{name: name, weight: priorityWeight[dsl.PriorityNormal], cap: 64}
+		s.flows[name] = fs
+	}
+	return fs
+}
+
+// notify says a flow has new messages.
+func (s *scheduler) notify(flow string) {
+	s.mu.Lock()
+	s.flow(flow).ready = true
+	s.mu.Unlock()
+	s.kick()
+}
+
+// wakeAt says a flow has a message that becomes ready at t.
+func (s *scheduler) wakeAt(flow string, t time.Time) {
+	s.mu.Lock()
+	fs := s.flow(flow)
+	if fs.wakeAt.IsZero() || t.Before(fs.wakeAt) {
+		fs.wakeAt = t
+	}
+	s.mu.Unlock()
+	s.kick()
+}
+
+func (s *scheduler) kick() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// pick chooses the next flow to serve (smooth weighted round-robin among
+// flows with work and room); s.mu is held.
+func (s *scheduler) pick(now time.Time) (*flowSched, time.Time) {
+	var best *flowSched
+	total := 0
+	var next time.Time
+	names := make([]string, 0, len(s.flows))
+	for n := range s.flows {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fs := s.flows[n]
+		if !fs.wakeAt.IsZero() {
+			if !now.Before(fs.wakeAt) {
+				fs.ready, fs.wakeAt = true, time.Time{}
+			} else if next.IsZero() || fs.wakeAt.Before(next) {
+				next = fs.wakeAt
+			}
+		}
+		if !fs.ready || fs.inflight >= fs.cap {
+			continue
+		}
+		fs.current += fs.weight
+		total += fs.weight
+		if best == nil || fs.current > best.current {
+			best = fs
+		}
+	}
+	if best != nil {
+		best.current -= total
+	}
+	return best, next
+}
+
+func (s *scheduler) loop() {
+	defer close(s.loopDone)
+	inbox := s.e.opts.Store.Inbox()
+	for {
+		select {
+		case <-s.stopCh:
+			return
+		default:
+		}
+		// Wait for a free slot first: the backlog stays in the inbox, on
+		// disk, not in memory.
+		select {
+		case s.slots <- struct{}{}:
+		case <-s.stopCh:
+			return
+		}
+		s.mu.Lock()
+		fs, next := s.pick(s.e.now())
+		var n int
+		if fs != nil {
+			n = min(claimBatch, fs.cap-fs.inflight, s.workers-len(s.slots)+1)
+		}
+		s.mu.Unlock()
+		if fs == nil {
+			<-s.slots
+			wait := time.Second
+			if !next.IsZero() {
+				wait = min(wait, max(time.Millisecond, next.Sub(s.e.now())))
+			}
+			t := time.NewTimer(wait)
+			select {
+			case <-s.wake:
+			case <-t.C:
+				// A periodic look: messages whose retry time came while
+				// nothing woke us, and flows a crash left behind.
+				s.refresh()
+			case <-s.stopCh:
+				t.Stop()
+				return
+			}
+			t.Stop()
+			continue
+		}
+		envs, err := inbox.Claim(s.procCtx, fs.name, max(1, n))
+		if err != nil || len(envs) == 0 {
+			<-s.slots
+			s.mu.Lock()
+			fs.ready = false
+			s.mu.Unlock()
+			if err == nil {
+				if st, err := inbox.Stats(s.procCtx, fs.name); err == nil && !st.NextReady.IsZero() {
+					s.wakeAt(fs.name, st.NextReady)
+				}
+			} else {
+				s.e.log.Error("claim failed", "flow", fs.name, "err", err)
+			}
+			continue
+		}
+		// One slot is held; take the others without blocking.
+		got := 1
+		for got < len(envs) {
+			select {
+			case s.slots <- struct{}{}:
+				got++
+				continue
+			default:
+			}
+			break
+		}
+		if got < len(envs) {
+			_ = inbox.Release(s.procCtx, fs.name, ids(envs[got:])...)
+			envs = envs[:got]
+		}
+		s.mu.Lock()
+		fs.inflight += len(envs)
+		s.mu.Unlock()
+		for _, env := range envs {
+			s.running.Add(1)
+			go func() {
+				defer s.running.Done()
+				defer func() {
+					<-s.slots
+					s.mu.Lock()
+					fs.inflight--
+					s.mu.Unlock()
+					s.kick()
+				}()
+				s.e.process(s.procCtx, env)
+			}()
+		}
+	}
+}
+
+func ids(envs []*store.Envelope) []string {
+	out := make([]string, len(envs))
+	for i, e := range envs {
+		out[i] = e.ID
+	}
+	return out
+}
+
+// refresh marks every flow ready, so the next picks look at their inboxes.
+func (s *scheduler) refresh() {
+	s.mu.Lock()
+	for _, fs := range s.flows {
+		fs.ready = true
+	}
+	s.mu.Unlock()
+}
+
+// stop stops claiming and waits for running messages; when ctx ends first
+// their context is cancelled, which makes them give their messages back.
+func (s *scheduler) stop(ctx context.Context) {
+	s.stopOnce.Do(func() { close(s.stopCh) })
+	<-s.loopDone
+	done := make(chan struct{})
+	go func() {
+		s.running.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		s.cancel()
+		<-done
+	}
+	s.cancel()
+}
+
+// waitIdle waits until no flow has a ready or claimed message and nothing
+// runs. Messages waiting for a later retry do not count: they stay in the
+// inbox for the next start.
+func (s *scheduler) waitIdle(ctx context.Context) error {
+	inbox := s.e.opts.Store.Inbox()
+	quiet := 0
+	for {
+		busy := false
+		s.mu.Lock()
+		for _, fs := range s.flows {
+			if fs.inflight > 0 {
+				busy = true
+			}
+		}
+		names := make([]string, 0, len(s.flows))
+		for n := range s.flows {
+			names = append(names, n)
+		}
+		s.mu.Unlock()
+		if !busy {
+			for _, n := range names {
+				st, err := inbox.Stats(ctx, n)
+				if err != nil {
+					return err
+				}
+				// A retry due within a few seconds (a sibling's delivery in
+				// progress, a short backoff) is waited for; later ones stay
+				// in the inbox for the next start.
+				soon := !st.NextReady.IsZero() && st.NextReady.Sub(s.e.now()) < 5*time.Second
+				if st.Ready > 0 || st.Claimed > 0 || soon {
+					busy = true
+					break
+				}
+			}
+		}
+		if busy {
+			quiet = 0
+		} else if quiet++; quiet >= 3 {
+			return nil
+		}
+		if !sleepCtx(ctx, 20*time.Millisecond) {
+			return ctx.Err()
+		}
+	}
+}
