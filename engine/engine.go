@@ -33,7 +33,7 @@ type Options struct {
 	Load func(dir string) (*dsl.Config, hcl.Diagnostics)
 	// LoadFS loads a snapshot of flow files (for replays on a pinned
 	// version).
-	LoadFS func(fsys FS) (*dsl.Config, hcl.Diagnostics)
+	LoadFS     func(fsys FS) (*dsl.Config, hcl.Diagnostics)
 	Connectors *connector.Registry
 	Codecs     connector.Codecs
 	Store      store.Store

@@ -755,4 +755,3 @@ func (x *deps) aggregate(ctx context.Context, rt *flowRuntime, st *state, step *
 	}
 	return x.addToBatch(ctx, rt, step, key, item, st.env)
 }
-
