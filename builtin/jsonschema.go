@@ -1102,7 +1102,8 @@ func (g *schemaGen) ref(t *Type) (map[string]any, error) {
 		}
 		g.defs[t.Name] = d
 	}
-	return map[string]any{"$ref": "#/$defs/" + escapePointer(t.Name)}, nil
+	// A JSON pointer in a URI fragment: "~1" for '/', then percent-encoded.
+	return map[string]any{"$ref": "#/$defs/" + url.PathEscape(escapePointer(t.Name))}, nil
 }
 
 func (g *schemaGen) definition(t *Type) (map[string]any, error) {

@@ -185,13 +185,13 @@ func TestJSONSchemaTypeChecksCEL(t *testing.T) {
 		t.Fatal(err)
 	}
 	good := map[string]string{
-		"input.line_items.map(l, l.sku)":                        "list(string)",
-		"input.total_price + input.total_tax":                   "decimal",
-		"input.id":                                              "int",
-		"input.customer.default_address.city":                   "string",
-		"input.line_items.exists(l, l.tax_lines.size() > 0)":    "bool",
-		"input.created_at":                                      "timestamp",
-		"input.client_details['user_agent']":                    "dyn",
+		"input.line_items.map(l, l.sku)":                         "list(string)",
+		"input.total_price + input.total_tax":                    "decimal",
+		"input.id":                                               "int",
+		"input.customer.default_address.city":                    "string",
+		"input.line_items.exists(l, l.tax_lines.size() > 0)":     "bool",
+		"input.created_at":                                       "timestamp",
+		"input.client_details['user_agent']":                     "dyn",
 		"input.line_items[0].price_set.shop_money.currency_code": "string",
 	}
 	for src, want := range good {
@@ -610,4 +610,36 @@ func TestJSONSchemaFromTypeErrors(t *testing.T) {
 	if err != nil || !bytes.Contains(s, []byte(`"$ref": "#/$defs/dup.T"`)) {
 		t.Errorf("%v\n%s", err, s)
 	}
+}
+
+// FuzzTypeFromJSONSchema: no schema panics the importer or loops, and
+// whatever it accepts exports and imports again.
+func FuzzTypeFromJSONSchema(f *testing.F) {
+	for _, file := range []string{"shopify/order.json", "canonical/order.json", "canonical/defs/common.json", "recursive.json"} {
+		data, err := os.ReadFile(filepath.Join("testdata/jsonschema", file))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	for _, s := range []string{
+		`{"$ref":"#"}`, `{"allOf":[{"$ref":"#"}]}`, `{"items":{"$ref":"#"}}`,
+		`{"additionalProperties":{"$ref":"#"}}`, `{"oneOf":[{"$ref":"#/oneOf/1"},{"$ref":"#/oneOf/0"}]}`,
+		`{"properties":{"a":{"$ref":"#/properties/a"}}}`, `{"$ref":"#/$defs/a","$defs":{"a":{"$ref":"#/$defs/b"},"b":{"$ref":"#/$defs/a"}}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, schema []byte) {
+		typ, err := builtin.TypeFromJSONSchema("f", schema, func(string) ([]byte, error) { return schema, nil })
+		if err != nil {
+			return
+		}
+		out, err := builtin.JSONSchemaFromType(typ)
+		if err != nil {
+			return // e.g. a type named twice through x-transload-type
+		}
+		if _, err := builtin.TypeFromJSONSchema("f", out, nil); err != nil {
+			t.Fatalf("exported schema does not import: %v\n%s", err, out)
+		}
+	})
 }

@@ -15,6 +15,11 @@ type Config struct {
 	Dir string
 	// Files are the parsed sources, for rendering diagnostics.
 	Files map[string]*hcl.File
+	// Sources holds every file of the flows folder the load read (flow
+	// files, schemas, tables) by path relative to the folder: a snapshot
+	// from which this version can be loaded again (replays on a pinned
+	// version).
+	Sources map[string][]byte
 	// Version identifies this load: a hash of every file's bytes and the
 	// variable values, so two loads of the same text have the same version.
 	Version string

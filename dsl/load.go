@@ -96,6 +96,9 @@ type loader struct {
 	sources map[string][]byte
 	hash    []byte
 	env     *builtin.Env
+	// schemaFiles are the types of the JSON Schema files referred to by
+	// path, by cleaned path.
+	schemaFiles map[string]*builtin.Type
 	// mappingFuncs are the mappings callable from expressions.
 	mappingFuncs []*builtin.Function
 	// flowTargets are routes to other flows, checked once all flows are
@@ -131,13 +134,15 @@ func newLoader(fsys fs.FS, prefix string, opts Options) *loader {
 	}
 	return &loader{
 		fsys: fsys, prefix: prefix, opts: opts,
-		parser:   hclparse.NewParser(),
-		envRead:  map[string]bool{},
-		usedVars: map[string]bool{},
-		modules:  map[string]bool{},
-		sources:  map[string][]byte{},
+		parser:      hclparse.NewParser(),
+		envRead:     map[string]bool{},
+		usedVars:    map[string]bool{},
+		modules:     map[string]bool{},
+		schemaFiles: map[string]*builtin.Type{},
+		sources:     map[string][]byte{},
 		cfg: &Config{
 			Files:     map[string]*hcl.File{},
+			Sources:   map[string][]byte{},
 			Variables: map[string]*Variable{},
 			Locals:    map[string]cty.Value{},
 			Tables:    map[string]*Table{},
@@ -188,6 +193,9 @@ func (l *loader) parse(fsys fs.FS, name, display, module string) (*parsedFile, h
 	}
 	l.hash = append(l.hash, display...)
 	l.hash = append(l.hash, src...)
+	if module == "" {
+		l.cfg.Sources[name] = src
+	}
 	f, diags := l.parser.ParseHCL(src, display)
 	l.sources[display] = src
 	if f != nil {

@@ -74,13 +74,16 @@ func (l *loader) loadJSONSchema(name, file string, f *parsedFile, r hcl.Range) (
 		if err != nil {
 			return nil, fmt.Errorf("cannot read %q: %v", rel, unwrapPathErr(err))
 		}
+		if f.module == "" {
+			l.cfg.Sources[p] = b
+		}
 		return b, nil
 	}
 	data, err := read(file)
+	l.hash = append(l.hash, data...)
 	if err != nil {
 		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot read schema", Detail: upperFirst(err.Error()) + ".", Subject: r.Ptr()}}
 	}
-	l.hash = append(l.hash, data...)
 	t, err := builtin.TypeFromJSONSchema(name, data, read)
 	if err != nil {
 		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid schema", Detail: fmt.Sprintf("%s: %v.", file, err), Subject: r.Ptr()}}
@@ -149,8 +152,16 @@ func (l *loader) resolveType(e hcl.Expression, f *parsedFile, hint string) (*bui
 		}
 		name = v.AsString()
 		if strings.HasSuffix(name, ".json") {
-			t, d := l.loadJSONSchema(hint, name, f, e.Range())
+			// A schema file is one type, named after the file, however
+			// many flows and mappings refer to it: a route from one flow
+			// to another with the same schema type-checks.
+			key := path.Clean(path.Join(f.module, f.dir, name))
+			if t, ok := l.schemaFiles[key]; ok {
+				return t, false, nil
+			}
+			t, d := l.loadJSONSchema(key, name, f, e.Range())
 			if t != nil {
+				l.schemaFiles[key] = t
 				if err := l.cfg.Types.Add(t); err != nil {
 					d = append(d, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Duplicate type", Detail: upperFirst(err.Error()) + ".", Subject: e.Range().Ptr()})
 				}

@@ -100,6 +100,8 @@ func (l *loader) readFile(dir, name string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot read %q: %v", name, unwrapPathErr(err))
 	}
+	l.cfg.Sources[p] = b
+	l.hash = append(l.hash, b...)
 	return b, nil
 }
 

@@ -51,12 +51,11 @@ type batchRecord struct {
 
 func batchKey(flow, step, key string) string { return "batch/" + flow + "/" + step + "/" + key }
 
-func (x *deps) addToBatch(ctx context.Context, rt *flowRuntime, step *dsl.Step, key string, item any, env *store.Envelope) error {
+func (x *deps) addToBatch(ctx context.Context, rt *flowRuntime, step *dsl.Step, key string, item any, env *store.Envelope, member string) error {
 	raw, err := builtin.AppendJSON(nil, item)
 	if err != nil {
 		return err
 	}
-	member := env.ID
 	k := batchKey(rt.flow.Name, step.Name, key)
 	for try := 0; try < 20; try++ {
 		rec, rev, err := x.readBatch(ctx, k)
@@ -93,9 +92,11 @@ func (x *deps) addToBatch(ctx context.Context, rt *flowRuntime, step *dsl.Step, 
 }
 
 func (b *batchRecord) has(member string) bool {
-	for _, it := range b.Items {
-		if it.Member == member {
-			return true
+	for _, list := range [][]batchItem{b.Items, b.Pending} {
+		for _, it := range list {
+			if it.Member == member {
+				return true
+			}
 		}
 	}
 	return false

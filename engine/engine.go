@@ -312,6 +312,23 @@ func firstError(diags hcl.Diagnostics) string {
 	return ""
 }
 
+// IngressFor returns the durable ingress of a flow, as sources get it.
+func (e *Engine) IngressFor(flow string) connector.Ingress { return e.ingress(flow) }
+
+// WaitIdle waits until no message is ready, claimed or running (retries
+// due later than a few seconds excepted).
+func (e *Engine) WaitIdle(ctx context.Context) error { return e.sched.waitIdle(ctx) }
+
+// FlushBatches closes the aggregation batches whose max_wait has passed.
+// The engine does it every second on its own; tests call it directly.
+func (e *Engine) FlushBatches(ctx context.Context) error {
+	v := e.Current()
+	if v == nil {
+		return nil
+	}
+	return e.deps(v).flushDue(ctx, v.ID)
+}
+
 // ingress returns the Ingress of a flow: messages become envelopes and go
 // durably into the flow's inbox.
 func (e *Engine) ingress(flow string) connector.Ingress {

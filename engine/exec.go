@@ -753,5 +753,7 @@ func (x *deps) aggregate(ctx context.Context, rt *flowRuntime, st *state, step *
 		st.out.Steps[step.Name] = map[string]any{"key": key, "items": []any{item}}
 		return nil
 	}
-	return x.addToBatch(ctx, rt, step, key, item, st.env)
+	// A member is one document: a message, and the part of it a split
+	// made, so that a retried message adds each of its items once.
+	return x.addToBatch(ctx, rt, step, key, item, st.env, st.env.ID+"/"+st.part)
 }

@@ -115,14 +115,16 @@ func (p *sinkPool) release(ctx context.Context, s *dsl.Sink) {
 	id := sinkIdentity(s)
 	p.mu.Lock()
 	it, ok := p.items[id]
+	last := false
 	if ok {
 		it.refs--
 		if it.refs == 0 {
 			delete(p.items, id)
+			last = true
 		}
 	}
 	p.mu.Unlock()
-	if ok && it.refs == 0 {
+	if last {
 		_ = it.handle.sink.Close(ctx)
 	}
 }

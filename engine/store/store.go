@@ -70,7 +70,10 @@ type Attempt struct {
 type Inbox interface {
 	// Append stores messages durably (fsync'd) and returns once they are on
 	// disk; concurrent calls share one sync. ErrFull when the flow's inbox
-	// is at capacity: nothing is stored.
+	// is at capacity: nothing is stored. A message whose ID is already in
+	// the flow's inbox is not stored again (it does not count against the
+	// capacity either): a retried ingress is idempotent while the first copy
+	// waits, and Append returns once that copy is on disk.
 	Append(ctx context.Context, msgs ...*Envelope) error
 	// Claim leases up to max ready messages of flow (NotBefore passed), in
 	// arrival order. A claimed message is not handed out again until it is

@@ -65,6 +65,9 @@ Start with:
 		return exitError{code: 2}
 	})
 	root.AddCommand(
+		a.runCmd(),
+		a.evalCmd(),
+		a.dlqCmd(),
 		a.validateCmd(),
 		a.fmtCmd(),
 		a.graphCmd(),

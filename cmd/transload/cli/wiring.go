@@ -7,6 +7,8 @@ import (
 	"github.com/transload/transload/builtin"
 	"github.com/transload/transload/dsl"
 	"github.com/transload/transload/engine/connector"
+	"github.com/transload/transload/stdlib/codec"
+	"github.com/transload/transload/stdlib/connectors"
 	"github.com/transload/transload/stdlib/funcs"
 )
 
@@ -28,7 +30,10 @@ func newWiring() (*wiring, error) {
 		types:      builtin.NewTypes(),
 		modules:    map[string]fs.FS{},
 		connectors: connector.NewRegistry(),
-		codecs:     connector.Codecs{},
+		codecs:     codec.Codecs(),
+	}
+	if err := connectors.Register(w.connectors); err != nil {
+		return nil, err
 	}
 	return w, nil
 }

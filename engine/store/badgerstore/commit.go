@@ -198,13 +198,13 @@ func (c *committer) runPending() int {
 	if len(reqs) == 0 {
 		return 0
 	}
-	c.runRound(reqs, rd)
 	woken := 0
 	for _, r := range reqs {
 		if r.durable() {
 			woken++
 		}
 	}
+	c.runRound(reqs, rd)
 	clear(reqs)
 	c.mu.Lock()
 	c.spare = reqs[:0]

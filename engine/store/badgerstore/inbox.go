@@ -348,41 +348,71 @@ func (in *inbox) Append(ctx context.Context, msgs ...*store.Envelope) error {
 			f.mu.Unlock()
 		}
 	}
-	byName := func(n string) *flowQ { return fqs[sort.SearchStrings(names, n)] }
-	for i, f := range fqs {
-		n := 0
-		for _, e := range msgs {
-			if e.Flow == names[i] {
-				n++
-			}
-		}
-		if f.depth()+f.nPending+n > s.opts.InboxCapacity {
-			unlock()
-			return fmt.Errorf("badgerstore: flow %q holds %d messages of %d: %w",
-				f.name, f.depth()+f.nPending, s.opts.InboxCapacity, store.ErrFull)
-		}
+	byName := func(n string) int { return sort.SearchStrings(names, n) }
+
+	// A message whose id is already in its flow's inbox (or earlier in
+	// this call) is not stored again: ingress retries are idempotent while
+	// the first copy waits. If that copy is not durable yet, this call
+	// still waits for it (see below).
+	fresh := make([]bool, len(msgs))
+	counts := make([]int, len(names))
+	waitForOthers := false
+	var inCall map[[2]string]bool
+	if len(msgs) > 1 {
+		inCall = make(map[[2]string]bool, len(msgs))
 	}
 	for i, e := range msgs {
-		f := byName(e.Flow)
-		if _, dup := f.msgs[e.ID]; dup {
-			// Undo the reservations made so far in this call.
-			for _, it := range items[:i] {
-				it.fq.remove(it.m)
-			}
-			unlock()
-			return fmt.Errorf("badgerstore: message %q is already in flow %q's inbox", e.ID, e.Flow)
+		fi := byName(e.Flow)
+		if m := fqs[fi].msgs[e.ID]; m != nil {
+			waitForOthers = waitForOthers || m.state == stPending
+			continue
 		}
+		if inCall != nil {
+			k := [2]string{e.Flow, e.ID}
+			if inCall[k] {
+				continue
+			}
+			inCall[k] = true
+		}
+		fresh[i] = true
+		counts[fi]++
+	}
+	for i, f := range fqs {
+		if held := f.depth() + f.nPending; held+counts[i] > s.opts.InboxCapacity {
+			unlock()
+			return fmt.Errorf("badgerstore: flow %q holds %d messages of %d: %w",
+				f.name, held, s.opts.InboxCapacity, store.ErrFull)
+		}
+	}
+	keep := items[:0]
+	for i, e := range msgs {
+		if !fresh[i] {
+			continue
+		}
+		f := fqs[byName(e.Flow)]
 		m := &msg{id: e.ID, state: stPending, notBefore: e.NotBefore}
 		f.msgs[e.ID] = m
 		f.nPending++
-		items[i].fq, items[i].m = f, m
+		it := items[i]
+		it.fq, it.m = f, m
+		keep = append(keep, it)
 	}
-	unlock()
-	r := &request{kind: reqAppend, items: items}
+	if len(keep) == 0 && !waitForOthers {
+		unlock()
+		return nil
+	}
+	// Queued under the flows' locks: an Append that finds these messages
+	// pending is queued after this one, so its round ends after (or with)
+	// ours, and its caller returns only once our messages are durable.
+	r := &request{kind: reqAppend, items: keep}
 	if err := s.c.enqueue(r); err != nil {
-		in.rollback(items)
+		for _, it := range keep {
+			it.fq.remove(it.m)
+		}
+		unlock()
 		return err
 	}
+	unlock()
 	return s.c.wait(ctx, r)
 }
 

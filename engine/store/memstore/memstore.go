@@ -83,6 +83,13 @@ func (s *Store) Close() error {
 }
 
 func (s *Store) lock() error {
+	return s.lockCtx(context.Background())
+}
+
+func (s *Store) lockCtx(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
@@ -109,14 +116,23 @@ func (s *inboxes) box(flow string) *inbox {
 }
 
 func (s *inboxes) Append(ctx context.Context, msgs ...*store.Envelope) error {
-	if err := (*Store)(s).lock(); err != nil {
+	if err := (*Store)(s).lockCtx(ctx); err != nil {
 		return err
 	}
 	defer s.mu.Unlock()
+	// An id already in the inbox is not stored again (a retried submit).
 	count := map[string]int{}
+	var fresh []*store.Envelope
+	seen := map[string]bool{}
 	for _, m := range msgs {
+		if _, dup := s.box(m.Flow).msgs[m.ID]; dup || seen[m.Flow+"\x00"+m.ID] {
+			continue
+		}
+		seen[m.Flow+"\x00"+m.ID] = true
+		fresh = append(fresh, m)
 		count[m.Flow]++
 	}
+	msgs = fresh
 	for flow, n := range count {
 		if len(s.box(flow).msgs)+n > s.capacity {
 			return store.ErrFull
@@ -130,7 +146,7 @@ func (s *inboxes) Append(ctx context.Context, msgs ...*store.Envelope) error {
 }
 
 func (s *inboxes) Claim(ctx context.Context, flow string, max int) ([]*store.Envelope, error) {
-	if err := (*Store)(s).lock(); err != nil {
+	if err := (*Store)(s).lockCtx(ctx); err != nil {
 		return nil, err
 	}
 	defer s.mu.Unlock()
@@ -173,9 +189,12 @@ func (s *inboxes) Retry(ctx context.Context, e *store.Envelope) error {
 	}
 	defer s.mu.Unlock()
 	b := s.box(e.Flow)
-	if it, ok := b.msgs[e.ID]; ok {
-		it.env = clone(e)
+	it, ok := b.msgs[e.ID]
+	if !ok {
+		// Acked meanwhile: do not bring a finished message back.
+		return store.ErrNotFound
 	}
+	it.env = clone(e)
 	delete(b.claimed, e.ID)
 	return nil
 }
@@ -253,7 +272,7 @@ func (s *keys) Get(ctx context.Context, key string) (store.Entry, error) {
 }
 
 func (s *keys) Apply(ctx context.Context, ops ...store.Op) ([]store.Result, error) {
-	if err := (*Store)(s).lock(); err != nil {
+	if err := (*Store)(s).lockCtx(ctx); err != nil {
 		return nil, err
 	}
 	defer s.mu.Unlock()

@@ -85,6 +85,35 @@ var inboxCases = []testCase{
 			last[w] = e.ID
 		}
 	}},
+	{"Inbox/AppendSameIDIsIdempotent", func(t *testing.T, s store.Store) {
+		first := msg("a", "m1")
+		mustAppend(t, s, first, msg("a", "m2"))
+		again := msg("a", "m1")
+		again.Body = []byte("a retry's body")
+		mustAppend(t, s, again)
+		// Within one call too, and a duplicate does not count against the
+		// capacity.
+		mustAppend(t, s, msg("a", "m3"), msg("a", "m3"), msg("a", "m2"))
+		wantStats(t, s, "a", 3, 3, 0)
+		es := mustClaim(t, s, "a", 10)
+		wantIDs(t, "claim", es, "m1", "m2", "m3")
+		wantEnvelope(t, es[0], first)
+		// Claimed is still in the inbox.
+		mustAppend(t, s, msg("a", "m1"))
+		wantStats(t, s, "a", 3, 0, 3)
+		// Once acked, the id is free again: a new message.
+		if err := s.Inbox().Ack(ctx, "a", "m1"); err != nil {
+			t.Fatal(err)
+		}
+		mustAppend(t, s, msg("a", "m1"))
+		wantIDs(t, "claim after ack", mustClaim(t, s, "a", 10), "m1")
+		// Another flow has its own ids.
+		mustAppend(t, s, msg("b", "m1"))
+		wantStats(t, s, "b", 1, 1, 0)
+		full := msgs("c", "c", Capacity)
+		mustAppend(t, s, full...)
+		mustAppend(t, s, full[0])
+	}},
 	{"Inbox/ClaimsAreExclusive", func(t *testing.T, s store.Store) {
 		const n = Capacity
 		mustAppend(t, s, msgs("a", "m", n)...)

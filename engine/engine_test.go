@@ -1,0 +1,388 @@
+package engine_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/transload/transload/engine"
+	"github.com/transload/transload/engine/connector"
+	"github.com/transload/transload/engine/store"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m, goleak.IgnoreTopFunction("github.com/golang/glog.(*fileSink).flushDaemon"))
+}
+
+const basicFlow = `
+sink "mem" "erp" {
+  retry {
+    max_attempts = 3
+    backoff      = "1s"
+  }
+  breaker {
+    failures = 0
+  }
+}
+
+flow "orders" {
+  schema = "order.schema.json"
+
+  dedupe "seen" {
+    key = "string(input.id)"
+  }
+
+  map "canonical" {
+    fields = {
+      id    = "string(input.id)"
+      total = "money(input.total, 'USD')"
+    }
+  }
+
+  validate "rules" {
+    rule "positive" {
+      condition = "canonical.total.amount > decimal('0')"
+      message   = "The total must be positive."
+      reason    = "TOTALS_MISMATCH"
+    }
+  }
+
+  route "out" {
+    default {
+      to = [sink.erp]
+    }
+  }
+}
+`
+
+// TestOneDocumentPerOrder: the same order sent several times at once, and
+// again later, reaches the sink once; the same id with another body is a
+// DUPLICATE_CONFLICT dead letter.
+func TestOneDocumentPerOrder(t *testing.T) {
+	h := newHarness(t, basicFlow, connector.IdempotencyKey)
+	h.start()
+	var wg sync.WaitGroup
+	for i := 0; i < 5; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			h.submit("orders", order(1, "10.00"))
+		}()
+	}
+	wg.Wait()
+	h.idle()
+	h.submit("orders", order(1, "10.00"), order(1, "99.00"))
+	h.idle()
+	if got := h.sink("erp").keys(); !slices.Equal(got, []string{"1"}) {
+		t.Fatalf("delivered %v, want once", got)
+	}
+	if got := reasons(h.deadLetters()); !slices.Equal(got, []string{"DUPLICATE_CONFLICT"}) {
+		t.Fatalf("dead letters %v", got)
+	}
+	counts := h.engine.Counts()["orders"]
+	if counts[engine.OutcomeDelivered] != 1 || counts[engine.OutcomeDuplicate] != 5 {
+		t.Fatalf("counts %v", counts)
+	}
+}
+
+// TestBusinessDeadLetter: a rule failure and a bad amount are business
+// dead letters with their reason, step and file position; nothing is sent.
+func TestBusinessDeadLetter(t *testing.T) {
+	h := newHarness(t, basicFlow, connector.IdempotencyKey)
+	h.start()
+	h.submit("orders", order(2, "0.00"), order(3, "24,99"), `{"id": "x"}`)
+	h.idle()
+	dls := h.deadLetters()
+	got := map[string]*store.DeadLetter{}
+	for _, d := range dls {
+		got[d.Reason] = d
+	}
+	for reason, step := range map[string]string{"TOTALS_MISMATCH": "rules.positive", "INVALID_MONEY": "canonical", "SCHEMA_MISMATCH": "decode"} {
+		d := got[reason]
+		if d == nil {
+			t.Fatalf("no %s dead letter among %v", reason, reasons(dls))
+		}
+		if d.Class != "business" || d.Step != step {
+			t.Errorf("%s: class %s step %s", reason, d.Class, d.Step)
+		}
+	}
+	if r := got["INVALID_MONEY"].Range; !strings.HasSuffix(r, "main.hcl:22:21") {
+		t.Errorf("range %q", r)
+	}
+	if n := len(h.sink("erp").keys()); n != 0 {
+		t.Fatalf("delivered %d", n)
+	}
+}
+
+// TestRetryAfterHonoured: a 429 with Retry-After 30 s is not retried a
+// moment before; every delivery to the sink waits; after the time it is.
+func TestRetryAfterHonoured(t *testing.T) {
+	h := newHarness(t, basicFlow, connector.IdempotencyKey)
+	h.start()
+	s := h.sink("erp")
+	s.fail = func(n int, d *connector.Delivery) error {
+		if n == 0 {
+			return &connector.RetryableError{Err: fmt.Errorf("429 too many requests"), RetryAfter: 30 * time.Second, Status: 429}
+		}
+		return nil
+	}
+	start := h.clock.Now()
+	h.submit("orders", order(5, "1.00"))
+	eventually(t, "the first call", func() bool { return len(s.callTimes()) == 1 })
+	h.clock.Advance(29 * time.Second)
+	// The scheduler looks again at least once a second.
+	time.Sleep(1500 * time.Millisecond)
+	if n := len(s.callTimes()); n != 1 {
+		t.Fatalf("%d calls before the Retry-After time", n)
+	}
+	h.clock.Advance(time.Second)
+	eventually(t, "the retry", func() bool { return len(s.callTimes()) == 2 })
+	if at := s.callTimes()[1]; at.Sub(start) < 30*time.Second {
+		t.Fatalf("retried after %s", at.Sub(start))
+	}
+	h.idle()
+	if got := s.keys(); !slices.Equal(got, []string{"5"}) {
+		t.Fatalf("delivered %v", got)
+	}
+}
+
+// TestMaxAttempts: a sink that keeps failing ends in a technical dead
+// letter after the policy's attempts, with the attempt history.
+func TestMaxAttempts(t *testing.T) {
+	h := newHarness(t, basicFlow, connector.IdempotencyKey)
+	h.start()
+	s := h.sink("erp")
+	s.fail = func(int, *connector.Delivery) error { return &connector.RetryableError{Err: errTest, Status: 503} }
+	h.submit("orders", order(6, "1.00"))
+	for i := 0; i < 3; i++ {
+		eventually(t, "an attempt", func() bool { return len(s.callTimes()) == i+1 })
+		h.clock.Advance(time.Minute)
+	}
+	eventually(t, "the dead letter", func() bool { return len(h.deadLetters()) == 1 })
+	d := h.deadLetters()[0]
+	if d.Reason != "MAX_ATTEMPTS_EXCEEDED" || d.Class != "technical" || len(d.Envelope.Attempts) != 3 {
+		t.Fatalf("dead letter %s %s with %d attempts", d.Reason, d.Class, len(d.Envelope.Attempts))
+	}
+}
+
+// TestPermanentRejection: a 4xx is a dead letter at once, without retries.
+func TestPermanentRejection(t *testing.T) {
+	h := newHarness(t, basicFlow, connector.IdempotencyKey)
+	h.start()
+	s := h.sink("erp")
+	s.fail = func(int, *connector.Delivery) error {
+		return &connector.PermanentError{Err: fmt.Errorf("400 customer unknown"), Reason: "REJECTED_BY_TARGET", Status: 400}
+	}
+	h.submit("orders", order(7, "1.00"))
+	h.idle()
+	if got := reasons(h.deadLetters()); !slices.Equal(got, []string{"REJECTED_BY_TARGET"}) || len(s.callTimes()) != 1 {
+		t.Fatalf("dead letters %v after %d calls", got, len(s.callTimes()))
+	}
+	// The rejection left no intent: a replay delivers.
+	s.fail = nil
+	if _, err := h.engine.Replay(context.Background(), h.deadLetters()[0].ID, engine.ReplayOptions{Who: "test", Why: "customer created"}); err != nil {
+		t.Fatal(err)
+	}
+	h.idle()
+	if got := s.keys(); !slices.Equal(got, []string{"7"}) {
+		t.Fatalf("delivered %v", got)
+	}
+	audit, _ := h.store.Audit().List(context.Background(), 0)
+	if len(audit) != 1 || audit[0].Action != "replay" || audit[0].Why != "customer created" {
+		t.Fatalf("audit %+v", audit)
+	}
+}
+
+// seedIntent leaves a ledger intent as a crash between call and record
+// would.
+func seedIntent(t *testing.T, st store.Store, sink, key string) {
+	t.Helper()
+	val, _ := json.Marshal(map[string]any{"state": "intent", "hash": "x", "message": "m_crashed", "owner": "dead-process", "at": time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC)})
+	res, err := st.Keys().Apply(context.Background(), store.Op{Kind: store.OpCAS, Key: "ledger/" + sink + "/" + key, Value: val})
+	if err != nil || res[0].Err != nil {
+		t.Fatal(err, res)
+	}
+}
+
+// TestLedgerRecovery: after a crash between the call and the record, the
+// sink's idempotency strategy decides.
+func TestLedgerRecovery(t *testing.T) {
+	t.Run("idempotency key: call again", func(t *testing.T) {
+		h := newHarness(t, basicFlow, connector.IdempotencyKey)
+		seedIntent(t, h.store, "erp", "8")
+		h.start()
+		h.submit("orders", order(8, "1.00"))
+		h.idle()
+		if got := h.sink("erp").keys(); !slices.Equal(got, []string{"8"}) {
+			t.Fatalf("delivered %v", got)
+		}
+	})
+	t.Run("find: the document exists", func(t *testing.T) {
+		h := newHarness(t, basicFlow, connector.IdempotencyFind)
+		seedIntent(t, h.store, "erp", "9")
+		h.start()
+		h.sink("erp").found["9"] = true
+		h.submit("orders", order(9, "1.00"))
+		h.idle()
+		if n := len(h.sink("erp").callTimes()); n != 0 || len(h.deadLetters()) != 0 {
+			t.Fatalf("%d calls, dead letters %v", n, reasons(h.deadLetters()))
+		}
+		e, err := h.store.Keys().Get(context.Background(), "ledger/erp/9")
+		if err != nil || !strings.Contains(string(e.Value), `"done"`) || !strings.Contains(string(e.Value), "found-9") {
+			t.Fatalf("ledger %s %v", e.Value, err)
+		}
+	})
+	t.Run("find: not there, create", func(t *testing.T) {
+		h := newHarness(t, basicFlow, connector.IdempotencyFind)
+		seedIntent(t, h.store, "erp", "10")
+		h.start()
+		h.submit("orders", order(10, "1.00"))
+		h.idle()
+		if got := h.sink("erp").keys(); !slices.Equal(got, []string{"10"}) {
+			t.Fatalf("delivered %v", got)
+		}
+	})
+	t.Run("none: in doubt", func(t *testing.T) {
+		h := newHarness(t, basicFlow, connector.IdempotencyNone)
+		seedIntent(t, h.store, "erp", "11")
+		h.start()
+		h.submit("orders", order(11, "1.00"))
+		h.idle()
+		if n := len(h.sink("erp").callTimes()); n != 0 {
+			t.Fatalf("%d calls: a second document may exist", n)
+		}
+		if got := reasons(h.deadLetters()); !slices.Equal(got, []string{"IN_DOUBT"}) {
+			t.Fatalf("dead letters %v", got)
+		}
+	})
+}
+
+const fanoutFlow = `
+sink "mem" "erp" {}
+sink "mem" "lines" {}
+
+flow "orders" {
+  schema = "order.schema.json"
+
+  dedupe "seen" {
+    key = "string(input.id)"
+  }
+
+  route "out" {
+    mode = "all"
+    case "erp" {
+      when = "true"
+      to   = [sink.erp, flow.order_lines]
+    }
+  }
+}
+
+flow "order_lines" {
+  schema = "order.schema.json"
+
+  split "line" {
+    items = "input.lines"
+    key   = "line.sku"
+  }
+
+  aggregate "batch" {
+    key       = "'all'"
+    item      = "{'sku': line.sku, 'qty': line.qty}"
+    max_items = 3
+    max_wait  = "1m"
+  }
+
+  deliver "send" {
+    sink = sink.lines
+    key  = "batch.key"
+  }
+}
+`
+
+// TestRouteSplitAggregate: a route to another flow enqueues once; split
+// fans a document out; aggregate closes batches by count and by time.
+func TestRouteSplitAggregate(t *testing.T) {
+	h := newHarness(t, fanoutFlow, connector.IdempotencyKey)
+	h.start()
+	h.submit("orders",
+		`{"id": 1, "lines": [{"sku": "A", "qty": 1}, {"sku": "B", "qty": 2}]}`,
+		`{"id": 2, "lines": [{"sku": "C", "qty": 3}]}`,
+		`{"id": 3, "lines": [{"sku": "D", "qty": 4}]}`,
+	)
+	h.idle()
+	erp := h.sink("erp").keys()
+	slices.Sort(erp)
+	if !slices.Equal(erp, []string{"1", "2", "3"}) {
+		t.Fatalf("erp got %v", erp)
+	}
+	lines := h.sink("lines")
+	if got := lines.keys(); len(got) != 1 || got[0] != "all#1" {
+		t.Fatalf("a full batch of 3 should have gone out, got %v", got)
+	}
+	if n := len(lines.delivered[0].Body.(map[string]any)["items"].([]any)); n != 3 {
+		t.Fatalf("batch of %d", n)
+	}
+	// The fourth item waits for max_wait.
+	h.clock.Advance(2 * time.Minute)
+	if err := h.engine.FlushBatches(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	h.idle()
+	if got := lines.keys(); !slices.Equal(got, []string{"all#1", "all#2"}) {
+		_ = h.store.Keys().Scan(context.Background(), "", func(e store.Entry) bool {
+			t.Logf("%s = %s", e.Key, e.Value)
+			return true
+		})
+		t.Logf("dead letters %v, counts %v", reasons(h.deadLetters()), h.engine.Counts())
+		t.Fatalf("got %v", got)
+	}
+}
+
+// TestReloadKeepsRunningVersion: an edit that does not compile is
+// reported and the running version stays; a good edit swaps in.
+func TestReloadKeepsRunningVersion(t *testing.T) {
+	h := newHarness(t, basicFlow, connector.IdempotencyKey)
+	h.start()
+	v1 := h.engine.Current().ID
+	writeFlows(t, h.dir, strings.Replace(basicFlow, "input.id", "input.idd", 1))
+	if _, err := h.engine.Reload(context.Background()); err == nil {
+		t.Fatal("a broken edit reloaded")
+	}
+	if h.engine.Current().ID != v1 || h.engine.LastReload().OK || len(h.engine.LastReload().Diagnostics) == 0 {
+		t.Fatal("the running version changed or no diagnostics")
+	}
+	h.submit("orders", order(20, "1.00"))
+	h.idle()
+	writeFlows(t, h.dir, strings.Replace(basicFlow, "'USD'", "'EUR'", 1))
+	if _, err := h.engine.Reload(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if h.engine.Current().ID == v1 {
+		t.Fatal("not swapped")
+	}
+	h.submit("orders", order(21, "1.00"))
+	h.idle()
+	if got := h.sink("erp").keys(); !slices.Equal(got, []string{"20", "21"}) {
+		t.Fatalf("delivered %v", got)
+	}
+}
+
+// TestBackpressure: a full inbox refuses with a Retry-After.
+func TestBackpressure(t *testing.T) {
+	h := newHarness(t, basicFlow, connector.IdempotencyKey)
+	ing := h.engine.IngressFor("orders")
+	var err error
+	for i := 0; i < 1001 && err == nil; i++ {
+		err = ing.Submit(context.Background(), connector.Message{Body: []byte(order(i, "1.00"))})
+	}
+	if connector.RetryAfterOf(err) <= 0 {
+		t.Fatalf("got %v", err)
+	}
+}

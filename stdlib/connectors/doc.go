@@ -1,0 +1,102 @@
+// Package connectors holds the connectors that ship with Transload: the
+// sources http (webhooks), file (a drop folder) and schedule (cron), and
+// the sinks stdout, file (an outbox folder) and http (REST endpoints).
+//
+// Each type registers as a value (connector.SourceFactory or
+// connector.SinkFactory: name, settings spec, constructor), and Register
+// adds them all to a registry that cmd builds; nothing registers itself in
+// init(). The settings specs (HTTPSourceSpec, FileSinkSpec, …) are also the
+// generated documentation and the linter of flow files, so every setting
+// has a doc and an example, and rules across settings are spec Checks that
+// fail at load, never at the first message.
+//
+// # Decisions
+//
+// Lifecycle. Start never blocks and its ctx bounds Start only: work runs
+// on goroutines the source owns until Close. Close is safe twice and
+// without Start; it stops producing, lets a Submit in flight finish, and
+// cancels it only when Close's own ctx ends.
+//
+// Acknowledgement. The http source answers 202 only after Ingress.Submit
+// returned, that is after the message is on disk. A full inbox
+// (*connector.BackpressureError) is answered 503 Service Unavailable with
+// Retry-After in whole seconds, rounded up, at least 1. 503 rather than
+// 429 because the sender did nothing wrong (429 says "you sent too many"),
+// webhook senders such as Shopify retry 5xx with backoff, and the engine's
+// own connector docs promise 503. Error answers are always JSON
+// {"error": "...", "reason": "..."} with a stable reason code, and never
+// echo a secret or a header.
+//
+// Verification happens on the raw body before anything parses it, with
+// constant-time comparisons (hmac.Equal; API keys and bearer tokens are
+// hashed first so the time does not depend on their length either). Every
+// listed secret is tried, so two can be accepted during a rotation. A
+// verification mode without a non-empty secret refuses everything with
+// 401 and Start logs one warning: a missing env("SHOPIFY_WEBHOOK_SECRET")
+// must not open the endpoint.
+//
+// Relative paths. The file source's dir, done_dir and failed_dir are
+// relative to the flows folder (SourceParams.BaseDir), like every other
+// path in a flow file. The file sink's dir is relative to the engine's
+// data directory (SinkParams.DataDir, falling back to BaseDir when that is
+// empty), because outputs are data, not configuration, and must not land
+// in the folder the engine watches for flow edits.
+//
+// The file source claims a file by renaming it into <dir>/.processing
+// (rename is atomic, so of two processes one wins and the other sees the
+// file gone), frames it, submits its messages in batches of 256 (so the
+// inbox's group commit pays off; a BackpressureError waits RetryAfter and
+// resends the same batch, any other ingress failure backs off, and nothing
+// is ever dropped) and moves it to done_dir, or to failed_dir with a
+// <name>.error.txt when it cannot be read or framed (invalid UTF-8 in
+// json or jsonl, a CSV syntax error: the error names the line). Message
+// ids are "<file name>@<12 hex digits of the content's SHA-256>:<line>":
+// stable when a file left in .processing by a crash is read again at the
+// next start (its messages are then the same messages, and flows dedupe,
+// so the re-read is harmless), yet different for a new file that reuses a
+// name, such as a daily orders.csv. A file is taken once it has not
+// changed for min(poll_interval, 1s); writers should still write to a
+// .tmp or .part name (skipped, as are dotfiles and folders) and rename.
+// Files are read whole into memory: the drop folder is for exports of up
+// to some hundred megabytes, not for unbounded streams. fsnotify gives
+// prompt pickup; polling every poll_interval is the fallback and the
+// safety net (notifications are lost on some network file systems).
+//
+// The file sink writes documents atomically (temporary dotfile, fsync,
+// rename, fsync of the folder) and in document mode treats an existing
+// file for the key as delivered, which makes it an IdempotencyKey sink;
+// append mode is IdempotencyNone. Both modes implement BatchSink, this
+// package's optional batch interface (DeliverBatch: one fsync, or one
+// folder sync, per batch), and concurrent appends share one fsync through
+// a small group commit even when the engine calls Deliver one by one.
+//
+// The http sink classifies answers: 2xx success (a JSON body decoded with
+// exact numbers into Response.Body; Ref from Location or the body's "id"),
+// 408, 425, 429 and 5xx *connector.RetryableError with RetryAfter from
+// Retry-After (delta-seconds or HTTP-date, rounded up to the second),
+// everything else *connector.PermanentError with reason
+// REJECTED_BY_TARGET, the status and the first 512 bytes of the answer.
+// Network failures and timeouts are retryable; when the request certainly
+// never reached the target (a DNS failure, a refused dial, a rejected TLS
+// certificate, a failed token request) the error also wraps
+// connector.ErrNotSent, so errors.Is tells the engine a retry cannot
+// duplicate anything. Redirects are not followed (a redirected POST
+// becomes a GET). OAuth2 client credentials are implemented with the
+// standard library; tokens are cached until shortly before expires_in and
+// fetched again once on a 401, and the request is then repeated once.
+// Credentials never appear in logs or errors: URLs are shown without user
+// info and query, and configured secrets are cut out of quoted answers. An
+// auth setting that is present but empty (env() of an unset variable)
+// lets the flow load, as the http source's secrets do; the sink warns
+// once and answers every delivery with a retryable error (wrapping
+// ErrNotSent) until the variable is set, instead of sending requests
+// bound to fail or dead-lettering documents that did nothing wrong. A
+// failing token endpoint is retryable for the same reason.
+//
+// # Imports
+//
+// builtin, engine/connector (whose ConfigSpec aliases dsl's, so this
+// package does not import dsl, per the layout rule), the standard library,
+// github.com/fsnotify/fsnotify, github.com/robfig/cron/v3 and
+// github.com/zclconf/go-cty.
+package connectors

@@ -1,0 +1,628 @@
+package connectors
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/fsnotify/fsnotify"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/transload/transload/engine/connector"
+)
+
+// The framings of the file source.
+const (
+	frameJSON  = "json"
+	frameJSONL = "jsonl"
+	frameCSV   = "csv"
+	frameX12   = "x12"
+	frameXML   = "xml"
+)
+
+// processingDir is the folder, inside the drop folder, that holds claimed
+// files while they are read and submitted.
+const processingDir = ".processing"
+
+// fileBatchSize is how many messages one Submit carries: large enough for
+// the inbox's group commit to pay off, small enough that a backpressure
+// retry resends little.
+const fileBatchSize = 256
+
+// maxSettle bounds how long a file must stay unchanged before it is taken.
+const maxSettle = time.Second
+
+// FileSourceSpec is the settings spec of the file source.
+var FileSourceSpec = &connector.ConfigSpec{
+	Doc: "Takes files dropped in a folder. Each file is claimed by renaming it into the folder's .processing " +
+		"subfolder (so two processes never take the same file), framed into messages, submitted, and moved to done_dir; " +
+		"a file that cannot be read or framed is moved to failed_dir with a <name>.error.txt beside it saying why. " +
+		"A file left in .processing by a crash is processed again on the next start: its messages have the same ids, " +
+		"and flows dedupe, so a re-read file creates nothing twice. Dotfiles, folders, files ending in .tmp or .part, " +
+		"and files that changed within the last poll interval (still being written) are left alone: writers should " +
+		"write to name.tmp and rename when done.",
+	Attrs: []*connector.AttrSpec{
+		{
+			Name: "dir", Type: cty.String, Required: true,
+			Doc:     "The drop folder; a relative path is relative to the flows folder. It is created if missing.",
+			Example: `dir = "in/orders"`,
+		},
+		{
+			Name: "pattern", Type: cty.String, Default: cty.StringVal("*"),
+			Doc:     "A glob (Go filepath.Match syntax) that file names must match; others are ignored.",
+			Example: `pattern = "*.csv"`,
+		},
+		{
+			Name: "format", Type: cty.String, OneOf: []string{frameJSON, frameJSONL, frameCSV, frameX12, frameXML},
+			Doc: "How a file is cut into messages. \"json\", \"xml\" and \"x12\": the whole file is one message " +
+				"(the X12 codec splits transaction sets). \"jsonl\": one message per non-empty line. \"csv\": one message " +
+				"per data row, whose body is the header line and that row, so the CSV decoder sees a one-row file. " +
+				"By default it follows the flow's format (csv for a csv flow, the whole file otherwise).",
+			Example: `format = "jsonl"`,
+		},
+		{
+			Name: "poll_interval", Type: cty.String, Default: cty.StringVal("2s"),
+			Doc: "How often the folder is listed, as a fallback for file system notifications (which pick up most files at once). " +
+				"A file is taken once it has not changed for this long, at most one second.",
+			Example: `poll_interval = "10s"`,
+		},
+		{
+			Name: "done_dir", Type: cty.String,
+			Doc:     "Where processed files go; default <dir>/done. A relative path is relative to the flows folder.",
+			Example: `done_dir = "archive/orders"`,
+		},
+		{
+			Name: "failed_dir", Type: cty.String,
+			Doc:     "Where files that cannot be read or framed go, each with a <name>.error.txt; default <dir>/failed. A relative path is relative to the flows folder.",
+			Example: `failed_dir = "errors/orders"`,
+		},
+	},
+	Check: func(v cty.Value) error {
+		if p := getString(v, "pattern", "*"); p == "" {
+			return errors.New("pattern must not be empty (use \"*\" for every file)")
+		} else if _, err := filepath.Match(p, "x"); err != nil {
+			return fmt.Errorf("pattern %q is not a valid glob: %v", p, err)
+		}
+		if isSet(attr(v, "dir")) && getString(v, "dir", "") == "" {
+			return errors.New("dir must not be empty")
+		}
+		return checkDuration(v, "poll_interval")
+	},
+}
+
+// FileSource is the file source: a drop folder.
+//
+// Lifecycle: Start creates the folders, re-processes whatever a crash left
+// in .processing, and then watches the folder on a goroutine it owns
+// (file system notifications plus polling). With SourceParams.Once it
+// processes what is present at Start, calls Done once and stops. Close
+// stops taking files, lets the batch being submitted finish (or cancels it
+// when ctx ends; the file then stays in .processing for the next start)
+// and waits for the goroutines; it is safe twice and without Start.
+type FileSource struct {
+	params     connector.SourceParams
+	log        *slog.Logger
+	dir        string
+	processing string
+	doneDir    string
+	failedDir  string
+	pattern    string
+	format     string
+	poll       time.Duration
+	settle     time.Duration
+
+	mu      sync.Mutex
+	started bool
+	closed  bool
+	stop    context.CancelFunc // ends the loop between batches
+	abort   context.CancelFunc // cancels a Submit in flight
+	done    chan struct{}
+	once    sync.Once
+
+	// seen is owned by the loop goroutine: what each candidate looked like
+	// when first seen unchanged.
+	seen map[string]fileObs
+}
+
+type fileObs struct {
+	size  int64
+	mtime time.Time
+	at    time.Time
+}
+
+// NewFileSource builds a file source from its params.
+func NewFileSource(p connector.SourceParams) (connector.Source, error) {
+	if err := FileSourceSpec.Check(p.Config); err != nil {
+		return nil, fmt.Errorf("file source: %w", err)
+	}
+	dir := getString(p.Config, "dir", "")
+	if dir == "" {
+		return nil, errors.New("file source: dir is required")
+	}
+	s := &FileSource{
+		params:  p,
+		log:     loggerOf(p.Logger).With("source", "file", "flow", p.Flow),
+		dir:     resolvePath(p.BaseDir, dir),
+		pattern: getString(p.Config, "pattern", "*"),
+		format:  getString(p.Config, "format", ""),
+		seen:    map[string]fileObs{},
+	}
+	s.processing = filepath.Join(s.dir, processingDir)
+	s.doneDir = filepath.Join(s.dir, "done")
+	if d := getString(p.Config, "done_dir", ""); d != "" {
+		s.doneDir = resolvePath(p.BaseDir, d)
+	}
+	s.failedDir = filepath.Join(s.dir, "failed")
+	if d := getString(p.Config, "failed_dir", ""); d != "" {
+		s.failedDir = resolvePath(p.BaseDir, d)
+	}
+	if s.format == "" {
+		switch p.Format {
+		case frameCSV, frameJSONL, frameX12, frameXML:
+			s.format = p.Format
+		default:
+			s.format = frameJSON
+		}
+	}
+	s.poll, _ = getDuration(p.Config, "poll_interval", 2*time.Second)
+	s.settle = min(s.poll, maxSettle)
+	return s, nil
+}
+
+// Start creates the folders and starts the watching goroutine.
+func (s *FileSource) Start(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return errors.New("file source: start after close")
+	}
+	if s.started {
+		return errors.New("file source: started twice")
+	}
+	if s.params.Ingress == nil {
+		return errors.New("file source: the engine gave no ingress")
+	}
+	for _, d := range []string{s.dir, s.processing, s.doneDir, s.failedDir} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return fmt.Errorf("file source: %w", err)
+		}
+	}
+	var watcher *fsnotify.Watcher
+	if !s.params.Once {
+		w, err := fsnotify.NewWatcher()
+		if err == nil {
+			err = w.Add(s.dir)
+			if err != nil {
+				w.Close()
+			}
+		}
+		if err != nil {
+			s.log.Warn("file notifications are unavailable; polling only", "dir", s.dir, "poll_interval", s.poll, "error", err)
+		} else {
+			watcher = w
+		}
+	}
+	// Start's ctx bounds Start only; the loop lives until Close.
+	base := context.WithoutCancel(ctx)
+	stopCtx, stop := context.WithCancel(base)
+	submitCtx, abort := context.WithCancel(base)
+	s.stop, s.abort = stop, abort
+	s.done = make(chan struct{})
+	s.started = true
+	go s.run(stopCtx, submitCtx, watcher)
+	return nil
+}
+
+// Close stops the source; see the type's lifecycle.
+func (s *FileSource) Close(ctx context.Context) error {
+	s.mu.Lock()
+	s.closed = true
+	started := s.started
+	s.mu.Unlock()
+	if !started {
+		return nil
+	}
+	s.stop()
+	select {
+	case <-s.done:
+		s.abort()
+		return nil
+	case <-ctx.Done():
+		s.abort()
+		<-s.done
+		return fmt.Errorf("file source %s: closed before the batch in flight was stored: %w", s.dir, ctx.Err())
+	}
+}
+
+func (s *FileSource) run(ctx, submitCtx context.Context, watcher *fsnotify.Watcher) {
+	var wg sync.WaitGroup
+	kick := make(chan struct{}, 1)
+	defer func() {
+		if watcher != nil {
+			watcher.Close()
+		}
+		wg.Wait()
+		if s.params.Once && s.params.Done != nil {
+			s.once.Do(s.params.Done)
+		}
+		close(s.done)
+	}()
+	if watcher != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.drain(watcher, kick)
+		}()
+	}
+
+	s.recoverClaimed(ctx, submitCtx)
+	if s.params.Once {
+		s.runOnce(ctx, submitCtx)
+		return
+	}
+	ticker := time.NewTicker(s.poll)
+	defer ticker.Stop()
+	var settle *time.Timer
+	for {
+		pending := s.scan(ctx, submitCtx, nil)
+		var settleC <-chan time.Time
+		if pending {
+			if settle == nil {
+				settle = time.NewTimer(s.settle)
+			} else {
+				settle.Reset(s.settle)
+			}
+			settleC = settle.C
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		case <-kick:
+		case <-settleC:
+		}
+	}
+}
+
+// drain turns file system events into scan requests; it ends when the
+// watcher is closed.
+func (s *FileSource) drain(w *fsnotify.Watcher, kick chan<- struct{}) {
+	for {
+		select {
+		case _, ok := <-w.Events:
+			if !ok {
+				return
+			}
+			select {
+			case kick <- struct{}{}:
+			default:
+			}
+		case err, ok := <-w.Errors:
+			if !ok {
+				return
+			}
+			s.log.Warn("file notification error; polling continues", "dir", s.dir, "error", err)
+		}
+	}
+}
+
+// runOnce processes the files present at Start: it rescans until each has
+// been taken (or has gone), waiting for files still being written.
+func (s *FileSource) runOnce(ctx, submitCtx context.Context) {
+	initial := map[string]bool{}
+	names, err := s.candidates()
+	if err != nil {
+		s.log.Error("listing the drop folder failed", "dir", s.dir, "error", err)
+		return
+	}
+	for _, e := range names {
+		initial[e.Name()] = true
+	}
+	for ctx.Err() == nil {
+		if !s.scan(ctx, submitCtx, initial) {
+			return
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(s.settle):
+		}
+	}
+}
+
+// candidates lists the entries of the drop folder that may be messages:
+// regular files matching the pattern, no dotfiles, no .tmp or .part.
+func (s *FileSource) candidates() ([]fs.DirEntry, error) {
+	entries, err := os.ReadDir(s.dir)
+	if err != nil {
+		return nil, err
+	}
+	out := entries[:0]
+	for _, e := range entries {
+		name := e.Name()
+		if !e.Type().IsRegular() || strings.HasPrefix(name, ".") ||
+			strings.HasSuffix(name, ".tmp") || strings.HasSuffix(name, ".part") {
+			continue
+		}
+		if ok, _ := filepath.Match(s.pattern, name); !ok {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// scan takes every stable candidate (of only, when it is not nil) and
+// reports whether a candidate is still changing.
+func (s *FileSource) scan(ctx, submitCtx context.Context, only map[string]bool) (pending bool) {
+	entries, err := s.candidates()
+	if err != nil {
+		s.log.Error("listing the drop folder failed", "dir", s.dir, "error", err)
+		return false
+	}
+	present := map[string]bool{}
+	for _, e := range entries {
+		name := e.Name()
+		if only != nil && !only[name] {
+			continue
+		}
+		present[name] = true
+		if ctx.Err() != nil {
+			return false
+		}
+		info, err := e.Info()
+		if err != nil {
+			continue // gone since the listing
+		}
+		if !s.stable(name, info, time.Now()) {
+			pending = true
+			continue
+		}
+		delete(s.seen, name)
+		if !s.claim(name) {
+			continue
+		}
+		s.process(ctx, submitCtx, name)
+	}
+	for name := range s.seen {
+		if !present[name] {
+			delete(s.seen, name)
+		}
+	}
+	return pending
+}
+
+// stable reports whether a file has stopped changing: unchanged for the
+// settle time, judged by its mtime or by an earlier look.
+func (s *FileSource) stable(name string, info fs.FileInfo, now time.Time) bool {
+	size, mtime := info.Size(), info.ModTime()
+	prev, ok := s.seen[name]
+	if ok && prev.size == size && prev.mtime.Equal(mtime) {
+		return now.Sub(prev.at) >= s.settle || now.Sub(mtime) >= s.settle
+	}
+	s.seen[name] = fileObs{size: size, mtime: mtime, at: now}
+	return !ok && now.Sub(mtime) >= s.settle
+}
+
+// claim moves a file into .processing; false means another process took
+// it first, or a file of that name is still being processed.
+func (s *FileSource) claim(name string) bool {
+	dst := filepath.Join(s.processing, name)
+	if _, err := os.Lstat(dst); err == nil {
+		return false // rename would replace a file still in flight
+	}
+	if err := os.Rename(filepath.Join(s.dir, name), dst); err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			s.log.Error("claiming a file failed", "file", filepath.Join(s.dir, name), "error", err)
+		}
+		return false
+	}
+	return true
+}
+
+// recoverClaimed processes what a crash left in .processing.
+func (s *FileSource) recoverClaimed(ctx, submitCtx context.Context) {
+	entries, err := os.ReadDir(s.processing)
+	if err != nil {
+		s.log.Error("listing .processing failed", "dir", s.processing, "error", err)
+		return
+	}
+	for _, e := range entries {
+		if ctx.Err() != nil {
+			return
+		}
+		if !e.Type().IsRegular() {
+			continue
+		}
+		s.log.Info("processing a file left by an earlier run", "file", filepath.Join(s.processing, e.Name()))
+		s.process(ctx, submitCtx, e.Name())
+	}
+}
+
+// process reads, frames and submits one claimed file, then moves it to
+// done_dir, or to failed_dir when it cannot be read or framed. When ctx
+// ends midway the file stays in .processing for the next start.
+func (s *FileSource) process(ctx, submitCtx context.Context, name string) {
+	claimed := filepath.Join(s.processing, name)
+	data, err := os.ReadFile(claimed)
+	if err != nil {
+		s.fail(name, fmt.Errorf("cannot read the file: %w", err))
+		return
+	}
+	msgs, err := frameFile(s.format, name, filepath.Join(s.dir, name), data)
+	if err != nil {
+		s.fail(name, err)
+		return
+	}
+	for start := 0; start < len(msgs); start += fileBatchSize {
+		batch := msgs[start:min(start+fileBatchSize, len(msgs))]
+		if ctx.Err() != nil {
+			s.log.Info("closing midway; the file will be processed again on the next start", "file", claimed, "submitted", start)
+			return
+		}
+		if err := submitRetry(ctx, submitCtx, s.params.Ingress, s.log, batch); err != nil {
+			s.log.Info("stopped midway; the file will be processed again on the next start", "file", claimed, "submitted", start)
+			return
+		}
+	}
+	target, err := moveUnique(claimed, s.doneDir, name)
+	if err != nil {
+		s.log.Error("moving a processed file to done_dir failed; it will be processed again on the next start", "file", claimed, "error", err)
+		return
+	}
+	s.log.Debug("file processed", "file", filepath.Join(s.dir, name), "messages", len(msgs), "moved_to", target)
+}
+
+// fail moves a claimed file to failed_dir with an error file beside it.
+func (s *FileSource) fail(name string, cause error) {
+	claimed := filepath.Join(s.processing, name)
+	target, err := moveUnique(claimed, s.failedDir, name)
+	if err != nil {
+		s.log.Error("moving a bad file to failed_dir failed", "file", claimed, "error", err)
+		return
+	}
+	text := fmt.Sprintf("transload could not process %s (moved here at %s):\n%v\n",
+		filepath.Join(s.dir, name), time.Now().UTC().Format(time.RFC3339), cause)
+	if err := os.WriteFile(target+".error.txt", []byte(text), 0o644); err != nil {
+		s.log.Error("writing an error file failed", "file", target+".error.txt", "error", err)
+	}
+	s.log.Warn("file moved to failed_dir", "file", filepath.Join(s.dir, name), "moved_to", target, "error", cause)
+}
+
+// moveUnique renames src into dir under name, or under name with a
+// counter before its extension when that is taken, so an earlier file of
+// the same name is never overwritten.
+func moveUnique(src, dir, name string) (string, error) {
+	ext := filepath.Ext(name)
+	stem := strings.TrimSuffix(name, ext)
+	for i := 0; i < 10000; i++ {
+		dst := filepath.Join(dir, name)
+		if i > 0 {
+			dst = filepath.Join(dir, stem+"."+strconv.Itoa(i)+ext)
+		}
+		if _, err := os.Lstat(dst); err == nil {
+			continue
+		}
+		return dst, os.Rename(src, dst)
+	}
+	return "", fmt.Errorf("too many files named %s in %s", name, dir)
+}
+
+var utf8BOM = []byte("\xEF\xBB\xBF")
+
+// frameFile cuts a file into messages. A message id is the file name, a
+// short hash of its content and the line, so a file processed again after
+// a crash yields the same ids, while a new file that reuses a name (a
+// daily orders.csv) does not.
+func frameFile(format, name, path string, data []byte) ([]connector.Message, error) {
+	sum := sha256.Sum256(data)
+	idBase := name + "@" + hex.EncodeToString(sum[:6])
+	// Each message gets its own headers map: the engine may add to it.
+	headers := func() map[string]string { return map[string]string{"file-name": name} }
+	data = bytes.TrimPrefix(data, utf8BOM)
+	switch format {
+	case frameJSONL:
+		return frameJSONLines(data, idBase, path, headers)
+	case frameCSV:
+		return frameCSVRows(data, idBase, path, headers)
+	default:
+		if len(bytes.TrimSpace(data)) == 0 {
+			return nil, errors.New("the file is empty")
+		}
+		if format == frameJSON && !utf8.Valid(data) {
+			return nil, fmt.Errorf("line %d is not valid UTF-8", invalidUTF8Line(data))
+		}
+		return []connector.Message{{Body: data, Headers: headers(), Origin: "file " + path, ID: idBase}}, nil
+	}
+}
+
+func frameJSONLines(data []byte, idBase, path string, headers func() map[string]string) ([]connector.Message, error) {
+	var msgs []connector.Message
+	n := 0
+	for len(data) > 0 {
+		n++
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		line = bytes.TrimSuffix(line, []byte{'\r'})
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		if !utf8.Valid(line) {
+			return nil, fmt.Errorf("line %d is not valid UTF-8", n)
+		}
+		ln := strconv.Itoa(n)
+		line = line[:len(line):len(line)] // an append to one body must not overwrite the next
+		msgs = append(msgs, connector.Message{Body: line, Headers: headers(), Origin: "file " + path + ":" + ln, ID: idBase + ":" + ln})
+	}
+	return msgs, nil
+}
+
+func frameCSVRows(data []byte, idBase, path string, headers func() map[string]string) ([]connector.Message, error) {
+	r := csv.NewReader(bytes.NewReader(data))
+	r.ReuseRecord = true
+	if _, err := r.Read(); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, nil // an empty export: nothing to do
+		}
+		return nil, fmt.Errorf("the header is not valid CSV: %w", err)
+	}
+	header := trimEOL(data[:r.InputOffset()])
+	var msgs []connector.Message
+	for {
+		start := r.InputOffset()
+		_, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			return msgs, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("invalid CSV: %w", err)
+		}
+		line, _ := r.FieldPos(0)
+		row := bytes.TrimLeft(trimEOL(data[start:r.InputOffset()]), "\r\n")
+		body := make([]byte, 0, len(header)+1+len(row))
+		body = append(append(append(body, header...), '\n'), row...)
+		ln := strconv.Itoa(line)
+		msgs = append(msgs, connector.Message{Body: body, Headers: headers(), Origin: "file " + path + ":" + ln, ID: idBase + ":" + ln})
+	}
+}
+
+func trimEOL(b []byte) []byte {
+	b = bytes.TrimSuffix(b, []byte{'\n'})
+	return bytes.TrimSuffix(b, []byte{'\r'})
+}
+
+// invalidUTF8Line returns the 1-based line of the first invalid UTF-8
+// sequence in b.
+func invalidUTF8Line(b []byte) int {
+	line := 1
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if r == utf8.RuneError && size == 1 {
+			return line
+		}
+		if r == '\n' {
+			line++
+		}
+		b = b[size:]
+	}
+	return line
+}
+
+var _ connector.Source = (*FileSource)(nil)

@@ -1,0 +1,712 @@
+package connectors
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/transload/transload/builtin"
+	"github.com/transload/transload/engine/connector"
+)
+
+// The idempotency strategies of the http sink.
+const (
+	idemHeader = "header"
+	idemUpsert = "upsert"
+	idemFind   = "find"
+	idemNone   = "none"
+)
+
+// The auth types of the http sink.
+const (
+	authBasic  = "basic"
+	authBearer = "bearer"
+	authOAuth2 = "oauth2"
+)
+
+// Limits on what the http sink reads of an answer.
+const (
+	// maxResponseBytes bounds a success body decoded into Response.Body.
+	maxResponseBytes = 10 << 20
+	// errorExcerptBytes is how much of a refusal's body an error quotes.
+	errorExcerptBytes = 512
+)
+
+var httpAuthSpec = &connector.ConfigSpec{
+	Doc: "How the sink authenticates; the label is the type: \"basic\" (username, password), \"bearer\" (token) " +
+		"or \"oauth2\" (the client-credentials grant: token_url, client_id, client_secret, scopes). " +
+		"OAuth2 tokens are cached until shortly before they expire; on a 401 the token is fetched again once " +
+		"and the request repeated once. A credential that is set but empty (env() of an unset variable) still lets the " +
+		"flow load: the sink logs a warning and holds every delivery back as retryable, sending nothing, until it is set.",
+	Attrs: []*connector.AttrSpec{
+		{Name: "username", Type: cty.String, Doc: "The user name (basic).", Example: `username = "integration"`},
+		{Name: "password", Type: cty.String, Secret: true, Doc: "The password (basic).", Example: `password = env("ERP_PASSWORD")`},
+		{Name: "token", Type: cty.String, Secret: true, Doc: "The token sent as \"Authorization: Bearer <token>\" (bearer).", Example: `token = env("ERP_TOKEN")`},
+		{Name: "token_url", Type: cty.String, Doc: "The token endpoint (oauth2).", Example: `token_url = "https://login.microsoftonline.com/${var.tenant}/oauth2/v2.0/token"`},
+		{Name: "client_id", Type: cty.String, Doc: "The client id (oauth2).", Example: `client_id = env("D365_CLIENT_ID")`},
+		{Name: "client_secret", Type: cty.String, Secret: true, Doc: "The client secret (oauth2).", Example: `client_secret = env("D365_CLIENT_SECRET")`},
+		{Name: "scopes", Type: cty.List(cty.String), Doc: "The scopes requested (oauth2), sent space-separated.", Example: `scopes = ["https://contoso.crm.dynamics.com/.default"]`},
+		{
+			Name: "client_auth", Type: cty.String, OneOf: []string{"basic", "post"},
+			Doc: "How the client proves itself to the token endpoint (oauth2): \"basic\" sends client_id and client_secret " +
+				"as HTTP Basic credentials (RFC 6749 §2.3.1, the default), \"post\" sends them as form fields.",
+			Example: `client_auth = "post"`,
+		},
+		{
+			Name: "params", Type: cty.Map(cty.String),
+			Doc:     "Extra form fields for the token request (oauth2), such as an audience or a resource.",
+			Example: `params = { audience = "https://api.example.com" }`,
+		},
+	},
+}
+
+// HTTPSinkSpec is the settings spec of the http sink.
+var HTTPSinkSpec = &connector.ConfigSpec{
+	Doc: "Sends each document to an HTTP endpoint (an ERP's REST API, an iPaaS, a partner). " +
+		"A 2xx answer is success: its JSON body becomes the response later steps see, and its Location header " +
+		"(or the \"id\" field of its body) the reference the ledger records. 408, 425, 429 and 5xx answers, timeouts and " +
+		"connection failures are retried with backoff, never before the Retry-After the target asked for; " +
+		"any other answer is a permanent rejection (REJECTED_BY_TARGET) that goes to the dead letters with the status " +
+		"and the start of the answer. Redirects are not followed: point url at the final address. " +
+		"Every request carries X-Correlation-ID.",
+	Attrs: []*connector.AttrSpec{
+		{
+			Name: "url", Type: cty.String, Required: true,
+			Doc:     "The endpoint, http:// or https://. The per-message path is appended to it.",
+			Example: `url = "https://${var.netsuite_account}.suitetalk.api.netsuite.com/services/rest/record/v1/salesOrder"`,
+		},
+		{
+			Name: "method", Type: cty.String, Default: cty.StringVal(http.MethodPost),
+			OneOf:   []string{http.MethodPost, http.MethodPut, http.MethodPatch},
+			Doc:     "The HTTP method; PUT or PATCH for targets that upsert by a key in the path.",
+			Example: `method = "PUT"`,
+		},
+		{
+			Name: "path", Type: cty.String, Expr: true,
+			Doc:     "A per-message expression whose value is appended to url, as written (escape what needs escaping).",
+			Example: `path = "'/eid:' + canonical.id"`,
+		},
+		{
+			Name: "headers", Type: cty.Map(cty.String), Expr: true,
+			Doc:     "Request headers, each value a per-message expression. Authorization set by an auth block wins over one set here.",
+			Example: `headers = { "X-Order-Id" = "canonical.id", "Prefer" = "'return=representation'" }`,
+		},
+		{
+			Name: "format", Type: cty.String, Default: cty.StringVal("json"), OneOf: []string{"json", "xml"},
+			Doc: "The body format. \"json\": the document as canonical JSON. \"xml\": the document must already be " +
+				"XML text (a string, e.g. from a template); any other document is refused as UNENCODABLE_DOCUMENT.",
+			Example: `format = "xml"`,
+		},
+		{
+			Name: "timeout", Type: cty.String, Default: cty.StringVal("30s"),
+			Doc:     "How long one request may take, answer included; a timeout is retried.",
+			Example: `timeout = "10s"`,
+		},
+		{
+			Name: "idempotency", Type: cty.String, Default: cty.StringVal(idemHeader), OneOf: []string{idemHeader, idemUpsert, idemFind, idemNone},
+			Doc: "How a retried delivery is kept from creating a second document. \"header\": the target deduplicates by " +
+				"the idempotency key sent in idempotency_header. \"upsert\": the target upserts by a key in the URL " +
+				"(path, with PUT or PATCH), so nothing extra is sent. \"find\": before a delivery is repeated after a crash, " +
+				"find_url is read (GET): 200 means the document exists, 404 that it does not. \"none\": the target cannot " +
+				"tell, and a delivery interrupted mid-call is dead-lettered as IN_DOUBT for a person to check.",
+			Example: `idempotency = "upsert"`,
+		},
+		{
+			Name: "idempotency_header", Type: cty.String, Default: cty.StringVal("Idempotency-Key"),
+			Doc:     "The header that carries the idempotency key when idempotency = \"header\". The key is the same on every attempt, restart and replay.",
+			Example: `idempotency_header = "X-Request-Id"`,
+		},
+		{
+			Name: "find_url", Type: cty.String, Expr: true,
+			Doc: "A per-message expression giving the URL to read when idempotency = \"find\": an absolute http(s) URL, " +
+				"or text appended to url like path.",
+			Example: `find_url = "'/eid:' + canonical.id"`,
+		},
+	},
+	Blocks: []*connector.BlockSpec{{Name: "auth", Doc: httpAuthSpec.Doc, Spec: httpAuthSpec, Labels: []string{"type"}}},
+	Check:  checkHTTPSink,
+}
+
+func checkHTTPSink(v cty.Value) error {
+	if raw := getString(v, "url", ""); isSet(attr(v, "url")) {
+		if err := checkURL("url", raw); err != nil {
+			return err
+		}
+	}
+	if err := checkDuration(v, "timeout"); err != nil {
+		return err
+	}
+	if h := getString(v, "idempotency_header", "Idempotency-Key"); h == "" || strings.ContainsAny(h, " :\r\n") {
+		return fmt.Errorf("idempotency_header %q is not a header name", h)
+	}
+	_, err := newHTTPAuth(attr(v, "auth"), nil, 0)
+	return err
+}
+
+func checkURL(name, raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%s %q must be an absolute http:// or https:// URL", name, redactURL(raw))
+	}
+	return nil
+}
+
+// httpSinkIdempotency is the strategy of an http sink's settings.
+func httpSinkIdempotency(cfg cty.Value) connector.Idempotency {
+	switch getString(cfg, "idempotency", idemHeader) {
+	case idemFind:
+		return connector.IdempotencyFind
+	case idemNone:
+		return connector.IdempotencyNone
+	default:
+		return connector.IdempotencyKey
+	}
+}
+
+// HTTPSink is the http sink.
+//
+// Lifecycle: ready once built; Deliver and Find may be called
+// concurrently (they share one connection pool and, for oauth2, one
+// cached token). Close closes idle connections; it is safe twice and
+// without any delivery.
+type HTTPSink struct {
+	name       string
+	log        *slog.Logger
+	url        string
+	method     string
+	format     string
+	timeout    time.Duration
+	idem       string
+	idemHeader string
+	auth       httpAuth
+	transport  *http.Transport
+	client     *http.Client
+}
+
+// NewHTTPSink builds an http sink from its params.
+func NewHTTPSink(p connector.SinkParams) (connector.Sink, error) {
+	if err := checkHTTPSink(p.Config); err != nil {
+		return nil, fmt.Errorf("http sink %s: %w", p.Name, err)
+	}
+	s := &HTTPSink{
+		name:       p.Name,
+		log:        loggerOf(p.Logger).With("sink", p.Name, "type", "http"),
+		url:        getString(p.Config, "url", ""),
+		method:     strings.ToUpper(getString(p.Config, "method", http.MethodPost)),
+		format:     getString(p.Config, "format", "json"),
+		idem:       getString(p.Config, "idempotency", idemHeader),
+		idemHeader: getString(p.Config, "idempotency_header", "Idempotency-Key"),
+	}
+	if s.url == "" {
+		return nil, fmt.Errorf("http sink %s: url is required", p.Name)
+	}
+	s.timeout, _ = getDuration(p.Config, "timeout", 30*time.Second)
+	s.transport = http.DefaultTransport.(*http.Transport).Clone()
+	s.client = &http.Client{
+		Transport: s.transport,
+		// A redirected POST would turn into a GET: redirects are refusals.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	auth, err := newHTTPAuth(attr(p.Config, "auth"), s.client, s.timeout)
+	if err != nil {
+		return nil, fmt.Errorf("http sink %s: %w", p.Name, err)
+	}
+	s.auth = auth
+	if u, ok := auth.(*unconfiguredAuth); ok {
+		s.log.Warn(fmt.Sprintf("http sink %s: %s; every delivery is held back until it is set", p.Name, u.problem()))
+	}
+	return s, nil
+}
+
+// Deliver sends one document.
+func (s *HTTPSink) Deliver(ctx context.Context, d *connector.Delivery) (*connector.Response, error) {
+	body, ctype, err := s.encode(d.Body)
+	if err != nil {
+		return nil, err
+	}
+	target, err := s.target(setting(d, "path"))
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.send(ctx, s.method, target, body, ctype, d)
+	if err != nil {
+		return nil, err
+	}
+	if res.status >= 200 && res.status <= 299 {
+		return res.response(), nil
+	}
+	return nil, res.classify(s.method, target, s.redact)
+}
+
+// Find reads find_url: 200 means the document exists (its answer is
+// mapped like a delivery's), 404 that it does not; anything else is an
+// error classified like a delivery's.
+func (s *HTTPSink) Find(ctx context.Context, d *connector.Delivery) (bool, *connector.Response, error) {
+	if s.idem != idemFind {
+		return false, nil, fmt.Errorf("http sink %s: Find is only used with idempotency = \"find\", not %q", s.name, s.idem)
+	}
+	raw := setting(d, "find_url")
+	if raw == "" {
+		return false, nil, &connector.PermanentError{Reason: ReasonInvalidSetting, Err: fmt.Errorf("http sink %s: idempotency = \"find\" needs find_url, and it is not set or evaluated to \"\"", s.name)}
+	}
+	target := raw
+	if !strings.HasPrefix(raw, "http://") && !strings.HasPrefix(raw, "https://") {
+		var err error
+		if target, err = s.target(raw); err != nil {
+			return false, nil, err
+		}
+	}
+	res, err := s.send(ctx, http.MethodGet, target, nil, "", d)
+	if err != nil {
+		return false, nil, err
+	}
+	switch res.status {
+	case http.StatusOK:
+		return true, res.response(), nil
+	case http.StatusNotFound:
+		return false, nil, nil
+	}
+	return false, nil, res.classify(http.MethodGet, target, s.redact)
+}
+
+// redact removes configured secrets from quoted answer text.
+func (s *HTTPSink) redact(text string) string {
+	if s.auth == nil {
+		return text
+	}
+	return s.auth.redact(text)
+}
+
+// Close closes idle connections.
+func (s *HTTPSink) Close(context.Context) error {
+	s.transport.CloseIdleConnections()
+	return nil
+}
+
+func setting(d *connector.Delivery, name string) string {
+	if d.Settings == nil {
+		return ""
+	}
+	return d.Settings[name][""]
+}
+
+// encode renders the body in the sink's format.
+func (s *HTTPSink) encode(body any) ([]byte, string, error) {
+	if s.format == "xml" {
+		str, ok := body.(string)
+		if !ok {
+			return nil, "", &connector.PermanentError{Reason: ReasonUnencodable, Err: fmt.Errorf("xml body must be a string (XML text), not %T", body)}
+		}
+		return []byte(str), "application/xml", nil
+	}
+	b, err := builtin.AppendJSON(nil, body)
+	if err != nil {
+		return nil, "", &connector.PermanentError{Reason: ReasonUnencodable, Err: fmt.Errorf("cannot encode the document as JSON: %w", err)}
+	}
+	return b, "application/json", nil
+}
+
+// target appends a per-message path to url.
+func (s *HTTPSink) target(path string) (string, error) {
+	t := s.url
+	switch {
+	case path == "":
+	case strings.HasPrefix(path, "?"):
+		t += path
+	default:
+		t = strings.TrimSuffix(t, "/") + "/" + strings.TrimPrefix(path, "/")
+	}
+	if _, err := url.Parse(t); err != nil {
+		return "", &connector.PermanentError{Reason: ReasonInvalidSetting, Err: fmt.Errorf("the request URL %q is not valid: %v", redactURL(t), err)}
+	}
+	return t, nil
+}
+
+// httpResult is an answer read whole (up to the limit).
+type httpResult struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// send makes one request, and once more with a fresh token when an
+// oauth2 target answers 401.
+func (s *HTTPSink) send(ctx context.Context, method, target string, body []byte, ctype string, d *connector.Delivery) (*httpResult, error) {
+	for attempt := 0; ; attempt++ {
+		authz := ""
+		if s.auth != nil {
+			var err error
+			if authz, err = s.auth.authorization(ctx); err != nil {
+				return nil, err
+			}
+		}
+		res, err := s.roundTrip(ctx, method, target, body, ctype, authz, d)
+		if err != nil {
+			return nil, err
+		}
+		if res.status == http.StatusUnauthorized && attempt == 0 && s.auth != nil && s.auth.invalidate(authz) {
+			s.log.Info("the target refused the token (401); fetching a new one and trying once more", "url", redactURL(target))
+			continue
+		}
+		return res, nil
+	}
+}
+
+func (s *HTTPSink) roundTrip(ctx context.Context, method, target string, body []byte, ctype, authz string, d *connector.Delivery) (*httpResult, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, target, rd)
+	if err != nil {
+		return nil, &connector.PermanentError{Reason: ReasonInvalidSetting, Err: fmt.Errorf("building the request to %s: %v", redactURL(target), err)}
+	}
+	h := req.Header
+	for _, hs := range []map[string]string{d.Settings["headers"], d.Headers} {
+		for k, v := range hs {
+			if !validHeader(k, v) {
+				return nil, &connector.PermanentError{Reason: ReasonInvalidSetting, Err: fmt.Errorf("header %q: the name must be a token and the value must not contain line breaks or NUL", k)}
+			}
+			h.Set(k, v)
+		}
+	}
+	if ctype != "" && h.Get("Content-Type") == "" {
+		h.Set("Content-Type", ctype)
+	}
+	if h.Get("Accept") == "" {
+		h.Set("Accept", "application/json")
+		if s.format == "xml" {
+			h.Set("Accept", "application/xml")
+		}
+	}
+	if h.Get("User-Agent") == "" {
+		h.Set("User-Agent", "transload")
+	}
+	if d.CorrelationID != "" {
+		h.Set("X-Correlation-ID", d.CorrelationID)
+	}
+	if s.idem == idemHeader && d.IdempotencyKey != "" && method != http.MethodGet {
+		h.Set(s.idemHeader, d.IdempotencyKey)
+	}
+	if authz != "" {
+		h.Set("Authorization", authz)
+	}
+	start := time.Now()
+	resp, err := s.client.Do(req)
+	if err != nil {
+		return nil, networkError(method, target, err, s.timeout)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
+	if err != nil {
+		// The target answered, so the request was received: in doubt.
+		return nil, &connector.RetryableError{Status: resp.StatusCode, Err: fmt.Errorf("%s %s: reading the %d answer: %w", method, redactURL(target), resp.StatusCode, err)}
+	}
+	s.log.Debug("request done", "method", method, "url", redactURL(target), "status", resp.StatusCode, "took", time.Since(start))
+	return &httpResult{status: resp.StatusCode, header: resp.Header, body: data}, nil
+}
+
+// validHeader reports whether a header can be sent as is (RFC 9110 §5.1,
+// §5.5): a token name, a value without CR, LF or NUL. Checked here so a
+// bad per-message header is a permanent error, not a transport failure
+// that would be retried.
+func validHeader(name, value string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) >= 0 {
+			return false
+		}
+	}
+	return !strings.ContainsAny(value, "\r\n\x00")
+}
+
+// networkError classifies a failed request as retryable, wrapping
+// connector.ErrNotSent when the request certainly never reached the
+// target (a DNS failure, a refused or timed-out dial, a TLS certificate
+// the client refused).
+func networkError(method, target string, err error, timeout time.Duration) error {
+	where := method + " " + redactURL(target)
+	var op *net.OpError
+	var dns *net.DNSError
+	var cert *tls.CertificateVerificationError
+	notSent := errors.As(err, &dns) || errors.As(err, &cert) || (errors.As(err, &op) && op.Op == "dial")
+	if errors.Is(err, context.DeadlineExceeded) && !notSent {
+		err = fmt.Errorf("no answer within %s: %w", timeout, err)
+	}
+	if notSent {
+		return &connector.RetryableError{Err: fmt.Errorf("%s: %w: %w", where, connector.ErrNotSent, err)}
+	}
+	return &connector.RetryableError{Err: fmt.Errorf("%s: %w", where, err)}
+}
+
+// response maps a 2xx answer: a JSON body decoded, Ref from Location or
+// the body's "id".
+func (r *httpResult) response() *connector.Response {
+	out := &connector.Response{Status: r.status, Ref: r.header.Get("Location")}
+	if len(bytes.TrimSpace(r.body)) > 0 && looksJSON(r.header.Get("Content-Type"), r.body) {
+		if v, err := decodeJSON(r.body); err == nil {
+			out.Body = v
+		}
+	}
+	if out.Ref == "" {
+		if m, ok := out.Body.(map[string]any); ok {
+			switch id := m["id"].(type) {
+			case string:
+				out.Ref = id
+			case int64:
+				out.Ref = strconv.FormatInt(id, 10)
+			case builtin.Decimal:
+				out.Ref = id.String()
+			}
+		}
+	}
+	return out
+}
+
+func looksJSON(ctype string, body []byte) bool {
+	if strings.Contains(strings.ToLower(ctype), "json") {
+		return true
+	}
+	b := bytes.TrimSpace(body)
+	return ctype == "" && len(b) > 0 && (b[0] == '{' || b[0] == '[')
+}
+
+// classify turns a non-2xx answer into a RetryableError (408, 425, 429,
+// 5xx) or a PermanentError (everything else).
+func (r *httpResult) classify(method, target string, redact func(string) string) error {
+	excerpt := r.body
+	if len(excerpt) > errorExcerptBytes {
+		excerpt = excerpt[:errorExcerptBytes]
+	}
+	msg := fmt.Sprintf("%s %s answered %d %s", method, redactURL(target), r.status, http.StatusText(r.status))
+	if len(bytes.TrimSpace(excerpt)) > 0 {
+		msg += ": " + redact(strings.ToValidUTF8(string(bytes.TrimSpace(excerpt)), "\uFFFD"))
+	}
+	switch {
+	case r.status == http.StatusRequestTimeout, r.status == http.StatusTooEarly,
+		r.status == http.StatusTooManyRequests, r.status >= 500:
+		return &connector.RetryableError{Err: errors.New(msg), Status: r.status, RetryAfter: parseRetryAfter(r.header.Get("Retry-After"), time.Now())}
+	case r.status >= 300 && r.status <= 399:
+		if loc := r.header.Get("Location"); loc != "" {
+			msg += " (redirect to " + redactURL(loc) + "; redirects are not followed: set url to the final address)"
+		}
+	}
+	return &connector.PermanentError{Err: errors.New(msg), Reason: ReasonRejectedByTarget, Status: r.status}
+}
+
+// parseRetryAfter reads a Retry-After header: delta-seconds or an
+// HTTP-date, rounded up to the second so a retry never comes early. A
+// missing, malformed or past value is 0.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n <= 0 {
+			return 0
+		}
+		if n > math.MaxInt64/int64(time.Second) {
+			n = math.MaxInt64 / int64(time.Second)
+		}
+		return time.Duration(n) * time.Second
+	}
+	t, err := http.ParseTime(v)
+	if err != nil {
+		return 0
+	}
+	d := t.Sub(now)
+	if d <= 0 {
+		return 0
+	}
+	return time.Duration(math.Ceil(d.Seconds())) * time.Second
+}
+
+// redactURL renders a URL for messages and logs: no user info, no query
+// (APIs put keys there), no fragment.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		if i := strings.IndexAny(raw, "?#"); i >= 0 {
+			raw = raw[:i]
+		}
+		if i := strings.Index(raw, "@"); i >= 0 {
+			raw = raw[i+1:]
+		}
+		return raw
+	}
+	u.User = nil
+	if u.RawQuery != "" {
+		u.RawQuery = "…"
+	}
+	u.Fragment = ""
+	return u.String()
+}
+
+// httpAuth adds credentials to requests.
+type httpAuth interface {
+	// authorization returns the Authorization header value.
+	authorization(ctx context.Context) (string, error)
+	// invalidate forgets credentials the target refused with 401 (used is
+	// the value sent); it reports whether trying again with fresh ones may
+	// help.
+	invalidate(used string) bool
+	// redact removes the configured secrets from text quoted from an
+	// answer (a target may echo what it was sent).
+	redact(s string) string
+}
+
+// redactSecrets replaces every occurrence of the non-empty secrets in s.
+func redactSecrets(s string, secrets ...string) string {
+	for _, sec := range secrets {
+		if sec != "" {
+			s = strings.ReplaceAll(s, sec, "[redacted]")
+		}
+	}
+	return s
+}
+
+// newHTTPAuth builds the authenticator of an auth block (nil when there is
+// none). With a nil client it only checks the settings.
+//
+// A required setting that is absent is an error (a load error, through
+// the spec's Check). One that is present but empty is not: env("X") of an
+// unset variable is "", and a flow must still load where that account is
+// not configured. The authenticator then refuses to send anything, with
+// an error that names the setting, and NewHTTPSink logs a warning.
+func newHTTPAuth(v cty.Value, client *http.Client, timeout time.Duration) (httpAuth, error) {
+	if !isSet(v) {
+		return nil, nil
+	}
+	typ := getString(v, "type", "")
+	str := func(name string) string { return getString(v, name, "") }
+	var empty []string
+	require := func(names ...string) error {
+		for _, n := range names {
+			if !isSet(attr(v, n)) {
+				return fmt.Errorf("auth %q needs %s", typ, n)
+			}
+			if str(n) == "" {
+				empty = append(empty, n)
+			}
+		}
+		return nil
+	}
+	allow := func(names ...string) error {
+		for _, n := range []string{"username", "password", "token", "token_url", "client_id", "client_secret", "scopes", "client_auth", "params"} {
+			if isSet(attr(v, n)) && !contains(names, n) {
+				return fmt.Errorf("auth %q does not use %s", typ, n)
+			}
+		}
+		return nil
+	}
+	var auth httpAuth
+	switch typ {
+	case authBasic:
+		if err := allow("username", "password"); err != nil {
+			return nil, err
+		}
+		if err := require("username", "password"); err != nil {
+			return nil, err
+		}
+		cred := base64.StdEncoding.EncodeToString([]byte(str("username") + ":" + str("password")))
+		auth = &staticAuth{value: "Basic " + cred, secrets: []string{str("password"), cred}}
+	case authBearer:
+		if err := allow("token"); err != nil {
+			return nil, err
+		}
+		if err := require("token"); err != nil {
+			return nil, err
+		}
+		auth = &staticAuth{value: "Bearer " + str("token"), secrets: []string{str("token")}}
+	case authOAuth2:
+		if err := allow("token_url", "client_id", "client_secret", "scopes", "client_auth", "params"); err != nil {
+			return nil, err
+		}
+		if err := require("token_url", "client_id", "client_secret"); err != nil {
+			return nil, err
+		}
+		if u := str("token_url"); u != "" {
+			if err := checkURL("token_url", u); err != nil {
+				return nil, err
+			}
+		}
+		auth = &oauth2Auth{
+			tokenURL:     str("token_url"),
+			clientID:     str("client_id"),
+			clientSecret: str("client_secret"),
+			scopes:       getStrings(v, "scopes"),
+			postAuth:     str("client_auth") == "post",
+			params:       getStringMap(v, "params"),
+			client:       client,
+			timeout:      timeout,
+			now:          time.Now,
+		}
+	default:
+		return nil, fmt.Errorf("auth type %q is not one of \"basic\", \"bearer\", \"oauth2\"", typ)
+	}
+	if len(empty) > 0 {
+		return &unconfiguredAuth{inner: auth, typ: typ, empty: empty}, nil
+	}
+	return auth, nil
+}
+
+// unconfiguredAuth stands for an auth block with empty credentials: it
+// sends nothing. Its error is retryable, so deliveries wait for the
+// operator to set the variable and reload instead of being dead-lettered
+// by the hundred; it wraps ErrNotSent because nothing was sent.
+type unconfiguredAuth struct {
+	inner httpAuth
+	typ   string
+	empty []string
+}
+
+func (a *unconfiguredAuth) problem() string {
+	return fmt.Sprintf("auth %q: %s is empty (if it reads env(\"…\"), that environment variable is unset or empty)", a.typ, strings.Join(a.empty, " and "))
+}
+
+func (a *unconfiguredAuth) authorization(context.Context) (string, error) {
+	return "", &connector.RetryableError{Err: fmt.Errorf("%w: %s; set it and reload", connector.ErrNotSent, a.problem())}
+}
+func (a *unconfiguredAuth) invalidate(string) bool { return false }
+func (a *unconfiguredAuth) redact(s string) string { return a.inner.redact(s) }
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// staticAuth is a fixed Authorization value (basic, bearer) and the
+// secrets in it.
+type staticAuth struct {
+	value   string
+	secrets []string
+}
+
+func (a *staticAuth) authorization(context.Context) (string, error) { return a.value, nil }
+func (a *staticAuth) invalidate(string) bool                        { return false }
+func (a *staticAuth) redact(s string) string                        { return redactSecrets(s, a.secrets...) }
+func (a *staticAuth) String() string                                { return "[redacted]" }
