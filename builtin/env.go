@@ -119,23 +119,43 @@ func celFunction(f *Function, adapt *celAdapter) ([]cel.EnvOption, error) {
 	}
 	for i, o := range f.Overloads {
 		impl := dispatcher(f, i)
-		fopts = append(fopts, cel.Overload(overloadID(f, i), celTypes(o.Params), celType(o.Result),
-			cel.FunctionBinding(func(args ...ref.Val) ref.Val {
-				native := make([]any, len(args))
-				for j, a := range args {
-					native[j] = toNative(a)
-				}
-				r, err := impl(native)
-				if err != nil {
-					return celErr(err)
-				}
-				return adapt.NativeToValue(r)
-			})))
+		binding := cel.FunctionBinding(func(args ...ref.Val) ref.Val {
+			native := make([]any, len(args))
+			for j, a := range args {
+				native[j] = toNative(a)
+			}
+			r, err := impl(native)
+			if err != nil {
+				return celErr(err)
+			}
+			return adapt.NativeToValue(r)
+		})
+		fopts = append(fopts, cel.Overload(overloadID(f, i), celTypes(o.Params), celType(o.Result), binding))
+		// An object parameter also takes a map literal ({'sku': 'A1', ...}),
+		// as it does in expr: its fields are checked at run time, when the
+		// function reads them.
+		if asMaps, ok := objectParamsAsMaps(o.Params); ok {
+			fopts = append(fopts, cel.Overload(overloadID(f, i)+"_map", celTypes(asMaps), celType(o.Result), binding))
+		}
 	}
 	// Type guards compare CEL runtime types, but documents are plain maps at
 	// run time; the dispatcher checks native kinds instead.
 	fopts = append(fopts, decls.DisableTypeGuards(true), cel.FunctionDocs(f.Doc))
 	return []cel.EnvOption{cel.Function(f.Name, fopts...)}, nil
+}
+
+// objectParamsAsMaps returns params with object types replaced by
+// map(string, dyn), and whether there was any.
+func objectParamsAsMaps(params []*Type) ([]*Type, bool) {
+	out := make([]*Type, len(params))
+	found := false
+	for i, p := range params {
+		out[i] = p
+		if p.Kind == KindObject {
+			out[i], found = MapOf(AnyType), true
+		}
+	}
+	return out, found
 }
 
 func overloadID(f *Function, i int) string {

@@ -174,6 +174,9 @@ func (t *Type) String() string {
 	case KindObject:
 		return t.Name
 	}
+	if t.Kind == typeParamKind {
+		return t.Name
+	}
 	return t.Kind.String()
 }
 
@@ -256,6 +259,16 @@ func (ts *Types) add(t *Type, seen map[*Type]bool) error {
 			if err := ts.add(f.Type, seen); err != nil {
 				return err
 			}
+		}
+	}
+	return nil
+}
+
+// Merge adds every type of other.
+func (ts *Types) Merge(other *Types) error {
+	for _, name := range other.Names() {
+		if err := ts.Add(other.Lookup(name)); err != nil {
+			return err
 		}
 	}
 	return nil

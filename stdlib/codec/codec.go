@@ -16,6 +16,7 @@ import (
 func Codecs() connector.Codecs {
 	return connector.Codecs{
 		"json": JSON{},
+		"x12":  X12{},
 	}
 }
 

@@ -142,7 +142,9 @@ var HTTPSinkSpec = &connector.ConfigSpec{
 }
 
 func checkHTTPSink(v cty.Value) error {
-	if raw := getString(v, "url", ""); isSet(attr(v, "url")) {
+	// An empty url is allowed: a flow may declare the sink of an optional
+	// integration (url = var.erp_url) and route to it only when it is set.
+	if raw := getString(v, "url", ""); isSet(attr(v, "url")) && raw != "" {
 		if err := checkURL("url", raw); err != nil {
 			return err
 		}
@@ -234,6 +236,9 @@ func NewHTTPSink(p connector.SinkParams) (connector.Sink, error) {
 
 // Deliver sends one document.
 func (s *HTTPSink) Deliver(ctx context.Context, d *connector.Delivery) (*connector.Response, error) {
+	if s.url == "" {
+		return nil, &connector.PermanentError{Err: fmt.Errorf("sink %s has no url: set it (for the default flows, the variable erp_url) before routing to it", s.name), Reason: ReasonInvalidSetting}
+	}
 	body, ctype, err := s.encode(d.Body)
 	if err != nil {
 		return nil, err

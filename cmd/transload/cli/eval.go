@@ -70,7 +70,7 @@ stable.`,
 			if err != nil {
 				return err
 			}
-			ev, err := engine.NewEvaluator(cfg, engine.EvalOptions{Codecs: w.codecs})
+			ev, err := engine.NewEvaluator(cfg, engine.EvalOptions{Codecs: w.Codecs})
 			if err != nil {
 				fmt.Fprintf(a.stderr, "Error: %v\n", err)
 				return errFailed

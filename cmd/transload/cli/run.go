@@ -129,7 +129,7 @@ func (a *app) engineOptions(dir string, rf runFlags, st store.Store, log *slog.L
 	if err != nil {
 		return engine.Options{}, err
 	}
-	lo := w.loadOptions(vars, tables)
+	lo := w.LoadOptions(vars, tables)
 	abs, _ := filepath.Abs(dir)
 	return engine.Options{
 		FlowsDir: dir,
@@ -138,7 +138,7 @@ func (a *app) engineOptions(dir string, rf runFlags, st store.Store, log *slog.L
 		LoadFS: func(fsys fs.FS) (*dsl.Config, hcl.Diagnostics) {
 			return dsl.LoadFS(fsys, abs, lo)
 		},
-		Connectors: w.connectors, Codecs: w.codecs, Store: st,
+		Connectors: w.Connectors, Codecs: w.Codecs, Store: st,
 		Addr: rf.addr, Once: rf.once, Logger: log, Stdout: a.stdout,
 		Workers: rf.workers, ShutdownTimeout: rf.drain,
 		AdminToken: os.Getenv("TRANSLOAD_ADMIN_TOKEN"),

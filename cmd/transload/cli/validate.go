@@ -35,7 +35,7 @@ func (a *app) load(c *cobra.Command, dir string, f loadFlags) (*engine.Graph, *d
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	cfg, diags := dsl.Load(dir, w.loadOptions(vars, tables))
+	cfg, diags := dsl.Load(dir, w.LoadOptions(vars, tables))
 	if diags.HasErrors() {
 		return nil, cfg, diags, nil
 	}
