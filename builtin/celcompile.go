@@ -52,12 +52,14 @@ func (s *Scope) compileCEL(src string, want *Type) (*Program, Issues) {
 	if len(issues) > 0 {
 		return nil, issues
 	}
-	prg, err := s.cel.Program(checked,
-		cel.EvalOptions(cel.OptOptimize),
-		cel.CostLimit(s.env.limits.MaxCost),
-		cel.CostTracking(nil),
-		cel.InterruptCheckFrequency(100),
-	)
+	opts := []cel.ProgramOption{cel.EvalOptions(cel.OptOptimize)}
+	// Only a comprehension can make an expression's work grow faster than
+	// its input, which the body size limit bounds; without one, the runtime
+	// limit would cost every evaluation and protect nothing.
+	if hasComprehension(native.Expr()) {
+		opts = append(opts, cel.CostLimit(s.env.limits.MaxCost), cel.CostTracking(nil), cel.InterruptCheckFrequency(100))
+	}
+	prg, err := s.cel.Program(checked, opts...)
 	if err != nil {
 		return nil, Issues{{Summary: "Cannot plan expression", Detail: err.Error()}}
 	}
@@ -135,6 +137,16 @@ func (s *Scope) checkResult(a *celast.AST, e celast.Expr, want *Type, offset fun
 		return Issues{at(e.ID(), "Wrong result type", fmt.Sprintf("The expression%s has type %s, but %s is expected.", where, got, want))}
 	}
 	return nil
+}
+
+func hasComprehension(e celast.Expr) bool {
+	found := false
+	celast.PostOrderVisit(e, celast.NewExprVisitor(func(x celast.Expr) {
+		if x.Kind() == celast.ComprehensionKind {
+			found = true
+		}
+	}))
+	return found
 }
 
 func joinPath(a, b string) string {

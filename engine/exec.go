@@ -435,7 +435,9 @@ func (x *deps) dedupe(ctx context.Context, rt *flowRuntime, st *state, step *dsl
 		return nil, false, &errRetry{err: fmt.Errorf("reading dedupe key: %w", err), policy: dsl.DefaultPolicy}
 	}
 	val, _ := json.Marshal(dedupeRecord{Hash: hash, Message: st.env.ID, At: x.now()})
-	st.dedupe = &store.Op{Kind: store.OpPut, Key: k, Value: val, TTL: time.Duration(step.Dedupe.TTL)}
+	// Lazy: a mark lost in a crash makes the message run again, and the
+	// ledger then finds its deliveries done.
+	st.dedupe = &store.Op{Kind: store.OpPut, Key: k, Value: val, TTL: time.Duration(step.Dedupe.TTL), Lazy: true}
 	return map[string]any{"key": key, "update": st.update}, false, nil
 }
 

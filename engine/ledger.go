@@ -2,6 +2,8 @@ package engine
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -45,11 +47,22 @@ var errInProgress = errors.New("a delivery of this key is in progress")
 
 func ledgerKey(sink, key string) string { return "ledger/" + sink + "/" + key }
 
+// bodyHash is the hash of a delivery's canonical JSON, which the sink
+// reuses for what it sends.
+func bodyHash(d *connector.Delivery) string {
+	b, err := d.JSON()
+	if err != nil {
+		return hashOf(d.Body)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:16])
+}
+
 // ledgerDeliver delivers d through h unless the ledger says it is done. It
 // returns skipped when the document was delivered before.
 func (x *deps) ledgerDeliver(ctx context.Context, h *sinkHandle, d *connector.Delivery) (*connector.Response, bool, error) {
 	lk := ledgerKey(h.name, d.Key)
-	hash := hashOf(d.Body)
+	hash := bodyHash(d)
 	var rev uint64
 	e, err := x.keys.Get(ctx, lk)
 	switch {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/transload/transload/builtin"
 	"github.com/transload/transload/dsl"
 )
 
@@ -126,6 +127,22 @@ type Delivery struct {
 	Update bool
 	// CorrelationID travels with the message end to end.
 	CorrelationID string
+
+	json    []byte
+	jsonErr error
+	encoded bool
+}
+
+// JSON returns the canonical JSON of Body (builtin.AppendJSON), computed
+// once per delivery: the engine hashes it for the ledger, and sinks that
+// send JSON reuse it instead of encoding the document again. A Delivery is
+// used by one goroutine at a time.
+func (d *Delivery) JSON() ([]byte, error) {
+	if !d.encoded {
+		d.json, d.jsonErr = builtin.AppendJSON(nil, d.Body)
+		d.encoded = true
+	}
+	return d.json, d.jsonErr
 }
 
 // Response is what a sink's target answered.

@@ -133,6 +133,11 @@ type Op struct {
 	Value []byte
 	// TTL makes the key expire; zero keeps it forever.
 	TTL time.Duration
+	// Lazy lets Apply return before the write is durable: it is applied in
+	// order and synced within a short interval. It is for writes whose loss
+	// in a crash is harmless (a dedupe mark, which the delivery ledger
+	// backs up). An Apply whose ops are all lazy returns no revisions.
+	Lazy bool
 }
 
 // Result is the outcome of one Op: the new revision, or ErrConflict.

@@ -14,7 +14,6 @@ import (
 
 	"github.com/zclconf/go-cty/cty"
 
-	"github.com/transload/transload/builtin"
 	"github.com/transload/transload/engine/connector"
 )
 
@@ -183,7 +182,7 @@ func (s *FileSink) writeDocument(d *connector.Delivery) (resp *connector.Respons
 	if d.Key == "" {
 		return nil, false, connector.Permanent(ReasonMissingKey, errors.New("document mode names each file after the business key, and this delivery has none"))
 	}
-	data, isString, err := encodeBody(d.Body)
+	data, isString, err := encodeBody(d)
 	if err != nil {
 		return nil, false, connector.Permanent(ReasonUnencodable, err)
 	}
@@ -210,7 +209,7 @@ func (s *FileSink) appendBatch(ds []*connector.Delivery, resps []*connector.Resp
 	var lines [][]byte
 	var idx []int
 	for i, d := range ds {
-		data, _, err := encodeBody(d.Body)
+		data, _, err := encodeBody(d)
 		if err != nil {
 			errs[i] = connector.Permanent(ReasonUnencodable, err)
 			continue
@@ -244,11 +243,11 @@ func (s *FileSink) Close(context.Context) error {
 
 // encodeBody renders a body: a string as is, anything else as canonical
 // JSON.
-func encodeBody(body any) (data []byte, isString bool, err error) {
-	if str, ok := body.(string); ok {
+func encodeBody(d *connector.Delivery) (data []byte, isString bool, err error) {
+	if str, ok := d.Body.(string); ok {
 		return []byte(str), true, nil
 	}
-	b, err := builtin.AppendJSON(nil, body)
+	b, err := d.JSON()
 	if err != nil {
 		return nil, false, fmt.Errorf("cannot encode the document as JSON: %w", err)
 	}

@@ -32,6 +32,7 @@ const (
 	// Lazy requests: nobody waits, they are synced within lazySyncInterval.
 	reqAck
 	reqRetry
+	reqApplyLazy
 )
 
 type request struct {
@@ -343,7 +344,7 @@ func (c *committer) apply(w *batch, r *request, now time.Time) {
 			w.set(hk, it.hdr, 0)
 			w.set(rk, it.rec, 0)
 		}
-	case reqApply:
+	case reqApply, reqApplyLazy:
 		r.results = make([]store.Result, len(r.ops))
 		for i := range r.ops {
 			r.results[i] = c.applyOp(w, &r.ops[i], now)

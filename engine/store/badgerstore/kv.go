@@ -107,6 +107,18 @@ func (k *keyStore) Apply(ctx context.Context, ops ...store.Op) ([]store.Result, 
 		op.Value = bytes.Clone(op.Value)
 		own[i] = op
 	}
+	lazy := true
+	for _, op := range own {
+		lazy = lazy && op.Lazy
+	}
+	if lazy {
+		// Nobody waits: the committer writes it with the next round and
+		// syncs it within lazySyncInterval.
+		if err := s.c.enqueue(&request{kind: reqApplyLazy, ops: own}); err != nil {
+			return nil, err
+		}
+		return make([]store.Result, len(own)), nil
+	}
 	r := &request{kind: reqApply, ops: own}
 	if err := s.c.submit(ctx, r); err != nil {
 		return nil, err
