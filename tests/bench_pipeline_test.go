@@ -384,7 +384,7 @@ func runReference(tb testing.TB, data []byte, dir string) int {
 	const batch = 256
 	workers := runtime.GOMAXPROCS(0) * 2
 	var delivered int
-	var mu sync.Mutex   // guards delivered
+	var mu sync.Mutex    // guards delivered
 	var keyMu sync.Mutex // one dedupe transaction at a time, as one store
 	next := make(chan [][]byte)
 	var wg sync.WaitGroup
