@@ -447,6 +447,7 @@ func (e *Engine) deps(v *Version) *deps {
 			return nil
 		},
 		now: e.now, newID: newMessageID, owner: e.owner, inflight: e.inflight,
+		exclusive: isExclusive(e.opts.Store),
 	}
 }
 
@@ -599,6 +600,11 @@ func (e *Engine) deadLetterWhole(ctx context.Context, env *store.Envelope, reaso
 		e.log.Warn("dead letter", "flow", env.Flow, "message", env.ID, "reason", reason, "error", msg)
 	}
 	_ = e.opts.Store.Inbox().Ack(ctx, env.Flow, env.ID)
+}
+
+func isExclusive(s store.Store) bool {
+	ex, ok := s.(store.Exclusive)
+	return ok && ex.Exclusive()
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) bool {

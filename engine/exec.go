@@ -74,6 +74,9 @@ type deps struct {
 	newID   func() string
 	// owner identifies this process in ledger intents.
 	owner string
+	// exclusive is true when no other process can use the store: an
+	// intent of another owner is then a crash leftover.
+	exclusive bool
 	// inflight tracks ledger keys being delivered by this process.
 	inflight *keyset
 	// dry runs without writing anything: no store writes, no sink calls

@@ -88,7 +88,7 @@ func (x *deps) ledgerDeliver(ctx context.Context, h *sinkHandle, d *connector.De
 				}
 				return nil, false, &errRetry{err: errInProgress, after: time.Second, policy: h.policy}
 			}
-			if rec.Owner != x.owner && x.now().Sub(rec.At) < intentLease {
+			if rec.Owner != x.owner && !x.exclusive && x.now().Sub(rec.At) < intentLease {
 				return nil, false, &errRetry{err: errInProgress, after: time.Second, policy: h.policy}
 			}
 			resp, found, err := x.recover(ctx, h, d, rec)

@@ -10,6 +10,10 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	// The crash test runs this binary as `transload` in child processes.
+	if os.Getenv("TRANSLOAD_TEST_MAIN") == "1" {
+		os.Exit(cli.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	}
 	testscript.Main(m, map[string]func(){
 		"transload": func() { os.Exit(cli.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
 	})

@@ -23,6 +23,15 @@ type Store interface {
 	Close() error
 }
 
+// Exclusive is implemented by stores that only one process can use at a
+// time (the embedded Badger store locks its directory). The engine then
+// knows that a delivery intent left by another process is a crash
+// leftover to recover at once, not a delivery some other instance is
+// making right now.
+type Exclusive interface {
+	Exclusive() bool
+}
+
 // Errors the implementations return.
 var (
 	ErrNotFound = errors.New("not found")

@@ -425,3 +425,7 @@ func (b *badgerLogger) Infof(f string, _ ...any) {
 func (b *badgerLogger) Debugf(string, ...any) {}
 
 var _ store.Store = (*Store)(nil)
+
+// Exclusive implements store.Exclusive: the data directory is locked to
+// one process.
+func (s *Store) Exclusive() bool { return true }

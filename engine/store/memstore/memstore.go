@@ -413,3 +413,6 @@ func (s *audit) List(ctx context.Context, limit int) ([]store.AuditRecord, error
 }
 
 var _ store.Store = (*Store)(nil)
+
+// Exclusive implements store.Exclusive: the store lives in one process.
+func (s *Store) Exclusive() bool { return true }
