@@ -122,11 +122,15 @@ func (e *Engine) count(flow, outcome string) {
 
 // ReloadResult is what the last load or reload did.
 type ReloadResult struct {
-	At          time.Time            `json:"at"`
-	OK          bool                 `json:"ok"`
-	Version     string               `json:"version"`
-	Generation  int64                `json:"generation"`
-	Duration    string               `json:"duration"`
+	At         time.Time `json:"at"`
+	OK         bool      `json:"ok"`
+	Version    string    `json:"version"`
+	Generation int64     `json:"generation"`
+	Duration   string    `json:"duration"`
+	// Swap is the part of Duration spent building the new version and
+	// making it current, after loading and compiling the files.
+	Swap        string               `json:"swap,omitempty"`
+	SwapTime    time.Duration        `json:"-"`
 	Error       string               `json:"error,omitempty"`
 	Diagnostics []dsl.JSONDiagnostic `json:"diagnostics"`
 }
@@ -255,7 +259,9 @@ func (e *Engine) swap(ctx context.Context, cfg *dsl.Config, g *Graph, diags hcl.
 	}
 	old := e.current.Swap(v)
 	res.OK = true
-	res.Duration = (took + e.now().Sub(start)).String()
+	res.SwapTime = e.now().Sub(start)
+	res.Swap = res.SwapTime.String()
+	res.Duration = (took + res.SwapTime).String()
 	e.lastReload.Store(res)
 	e.metrics.reloads.WithLabelValues("ok").Inc()
 	e.metrics.generation.Set(float64(gen))
