@@ -276,7 +276,7 @@ func handMapping(in map[string]any) (map[string]any, error) {
 		"id": fmt.Sprint(in["id"]), "channel": "shopify", "order_number": in["name"], "placed_at": placed.UTC(),
 		"currency": cur, "customer_id": fmt.Sprint(cust["id"]), "customer_email": in["email"],
 		"customer_name": cust["first_name"].(string) + " " + cust["last_name"].(string),
-		"ship_line1": addr["address1"], "ship_city": addr["city"], "ship_region": addr["province_code"],
+		"ship_line1":    addr["address1"], "ship_city": addr["city"], "ship_region": addr["province_code"],
 		"ship_postal": addr["zip"], "ship_country": addr["country_code"],
 		"subtotal": sub, "shipping": ship, "tax": tax, "grand_total": total,
 		"line_count": int64(len(items)), "lines": lines, "skus": skus,
