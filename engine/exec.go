@@ -38,7 +38,11 @@ type Outcome struct {
 	// Error is the retryable failure, for outcome retry.
 	Error string `json:"error,omitempty"`
 
-	stepOrder []string
+	// Input is the decoded input document (for tests and diffs).
+	Input any `json:"-"`
+	// Trace lists what ran: "step:canonical", "rule:checks.totals",
+	// "case:deliver.erp" (for coverage).
+	Trace []string `json:"-"`
 }
 
 // DeliveryRecord is one delivery (or route to another flow) of a document.
@@ -162,7 +166,7 @@ func (x *deps) run(ctx context.Context, rt *flowRuntime, env *store.Envelope) *r
 		if part == "" && len(docs) > 1 {
 			part = fmt.Sprintf("#%d", i+1)
 		}
-		out := &Outcome{Part: part, Steps: map[string]any{}, Deliveries: []DeliveryRecord{}}
+		out := &Outcome{Part: part, Steps: map[string]any{}, Deliveries: []DeliveryRecord{}, Input: doc.Value}
 		res.outcomes = append(res.outcomes, out)
 		if doc.Err != nil {
 			res.fail(x, rt, env, part, &failure{class: "business", reason: reasonOr(doc.Err, "INVALID_PAYLOAD"), step: "decode", message: doc.Err.Error()}, out)
@@ -229,6 +233,7 @@ func (x *deps) steps(ctx context.Context, rt *flowRuntime, st *state, i int, res
 		}
 		var out any
 		var err error
+		st.out.Trace = append(st.out.Trace, "step:"+step.Name)
 		switch step.Kind {
 		case dsl.StepDedupe:
 			var dup bool
@@ -457,6 +462,7 @@ func hashOf(v any) string {
 
 func (x *deps) validate(st *state, step *dsl.Step) *failure {
 	for _, r := range step.Validate.Rules {
+		st.out.Trace = append(st.out.Trace, "rule:"+step.Name+"."+r.Name)
 		ok, err := r.Condition.EvalBool(st.vars)
 		if err != nil {
 			f := classify(step, err)
@@ -517,7 +523,7 @@ func (x *deps) split(ctx context.Context, rt *flowRuntime, st *state, i int, ste
 		}
 		out := parent
 		if n > 0 {
-			out = &Outcome{Part: part, Steps: map[string]any{}, Deliveries: []DeliveryRecord{}}
+			out = &Outcome{Part: part, Steps: map[string]any{}, Deliveries: []DeliveryRecord{}, Input: parent.Input, Trace: append([]string(nil), parent.Trace...)}
 			for k, v := range parent.Steps {
 				out.Steps[k] = v
 			}
@@ -660,6 +666,9 @@ func (x *deps) route(ctx context.Context, rt *flowRuntime, st *state, step *dsl.
 	}
 	if len(cases) == 0 && r.Default != nil {
 		cases = append(cases, r.Default)
+	}
+	for _, c := range cases {
+		st.out.Trace = append(st.out.Trace, "case:"+step.Name+"."+c.Name)
 	}
 	if len(cases) == 0 {
 		st.out.Outcome = OutcomeFiltered

@@ -67,6 +67,9 @@ Start with:
 	root.AddCommand(
 		a.runCmd(),
 		a.evalCmd(),
+		a.testCmd(),
+		a.recordCmd(),
+		a.diffCmd(),
 		a.dlqCmd(),
 		a.validateCmd(),
 		a.fmtCmd(),

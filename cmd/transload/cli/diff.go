@@ -1,0 +1,216 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/transload/transload/dsl"
+	"github.com/transload/transload/engine"
+	"github.com/transload/transload/engine/store"
+)
+
+// diffInput is one payload both versions run.
+type diffInput struct {
+	name    string
+	body    []byte
+	headers map[string]string
+}
+
+func (a *app) diffCmd() *cobra.Command {
+	var flow, inputs string
+	var useDLQ, asJSON bool
+	var df dlqFlags
+	c := &cobra.Command{
+		Use:   "diff OLD_DIR NEW_DIR --flow NAME --inputs PATH",
+		Short: "Run two versions of a flow over the same payloads and show what changes",
+		Long: `Diff loads the flows of OLD_DIR and NEW_DIR, runs every payload of --inputs (a
+file or a folder of files; with --dead-letters, the dead letters of the flow
+in --data) through flow NAME of both, and prints, per input, every field of
+every step output and delivery that changed: its path, its old and its new
+value. A summary follows. Nothing is sent anywhere.
+
+The exit status is 1 when anything differs, for CI gates: this is the
+shadow check before a cutover.`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(c *cobra.Command, args []string) error {
+			if flow == "" || inputs == "" && !useDLQ {
+				return a.usageError(c, "--flow and --inputs (or --dead-letters) are required")
+			}
+			var ins []diffInput
+			var err error
+			if useDLQ {
+				ins, err = a.deadLetterInputs(&df, flow)
+			} else {
+				ins, err = fileInputs(inputs)
+			}
+			if err != nil {
+				fmt.Fprintf(a.stderr, "Error: %v\n", err)
+				return errFailed
+			}
+			w, err := newWiring()
+			if err != nil {
+				return err
+			}
+			var evs [2]*engine.Evaluator
+			for i, dir := range args {
+				cfg, diags := dsl.Load(dir, w.LoadOptions(nil, nil))
+				if diags.HasErrors() {
+					a.printDiagnostics(cfg, diags)
+					return errFailed
+				}
+				if cfg.Flows[flow] == nil {
+					fmt.Fprintf(a.stderr, "Error: %s has no flow %q\n", dir, flow)
+					return errFailed
+				}
+				if evs[i], err = engine.NewEvaluator(cfg, engine.EvalOptions{Codecs: w.Codecs, Now: func() time.Time { return dsl.DefaultTestClock }}); err != nil {
+					fmt.Fprintf(a.stderr, "Error: %v\n", err)
+					return errFailed
+				}
+			}
+			type result struct {
+				Input   string          `json:"input"`
+				Changes []engine.Change `json:"changes"`
+			}
+			var results []result
+			changed, fields := 0, 0
+			for _, in := range ins {
+				var outs [2][]*engine.Outcome
+				for i, ev := range evs {
+					o, _, err := ev.Eval(context.Background(), flow, engine.Input{Body: in.body, Headers: in.headers, ID: "m_diff"})
+					if err != nil {
+						fmt.Fprintf(a.stderr, "Error: %s: %v\n", in.name, err)
+						return errFailed
+					}
+					outs[i] = o
+				}
+				ch := engine.DiffDocs(outcomeDoc(outs[0]), outcomeDoc(outs[1]))
+				results = append(results, result{Input: in.name, Changes: ch})
+				if len(ch) > 0 {
+					changed++
+					fields += len(ch)
+				}
+				if asJSON {
+					continue
+				}
+				if len(ch) == 0 {
+					fmt.Fprintf(a.stdout, "%s: no change\n", in.name)
+					continue
+				}
+				fmt.Fprintf(a.stdout, "%s: %d field(s) changed\n", in.name, len(ch))
+				for _, x := range ch {
+					fmt.Fprintf(a.stdout, "  %s: %s → %s\n", x.Path, orAbsent(x.Old), orAbsent(x.New))
+				}
+			}
+			if asJSON {
+				enc := json.NewEncoder(a.stdout)
+				enc.SetIndent("", "  ")
+				_ = enc.Encode(map[string]any{"inputs": len(ins), "changed": changed, "fields": fields, "results": results})
+			} else {
+				fmt.Fprintf(a.stdout, "Summary: %d input(s), %d changed, %d unchanged; %d field(s) differ.\n", len(ins), changed, len(ins)-changed, fields)
+			}
+			if changed > 0 {
+				return errFailed
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVar(&flow, "flow", "", "the flow to compare")
+	c.Flags().StringVar(&inputs, "inputs", "", "a payload file or a folder of payloads")
+	c.Flags().BoolVar(&useDLQ, "dead-letters", false, "use the flow's dead letters (from --data) as the inputs")
+	c.Flags().StringVar(&df.data, "data", ".transload", "the data directory, for --dead-letters")
+	c.Flags().StringVar(&df.addr, "addr", "127.0.0.1:8080", "the admin API of a running transload, for --dead-letters")
+	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return c
+}
+
+// outcomeDoc is what diff compares: per document, its outcome, dead
+// letter reason, step outputs and deliveries.
+func outcomeDoc(outs []*engine.Outcome) map[string]any {
+	docs := make([]any, len(outs))
+	for i, o := range outs {
+		d := map[string]any{"outcome": o.Outcome, "steps": o.Steps}
+		if o.DeadLetter != nil {
+			d["dead_letter"] = map[string]any{"reason": o.DeadLetter.Reason, "step": o.DeadLetter.Step, "message": o.DeadLetter.Message}
+		}
+		var dels []any
+		for _, x := range o.Deliveries {
+			target := x.Sink
+			if target == "" {
+				target = "flow:" + x.Flow
+			}
+			dels = append(dels, map[string]any{"to": target, "key": x.Key, "body": x.Body})
+		}
+		d["deliveries"] = dels
+		docs[i] = d
+	}
+	if len(docs) == 1 {
+		return docs[0].(map[string]any)
+	}
+	out := map[string]any{}
+	for i, d := range docs {
+		out["document_"+strconv.Itoa(i+1)] = d
+	}
+	return out
+}
+
+func fileInputs(path string) ([]diffInput, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	files := []string{path}
+	if info.IsDir() {
+		entries, err := os.ReadDir(path)
+		if err != nil {
+			return nil, err
+		}
+		files = nil
+		for _, e := range entries {
+			if !e.IsDir() && e.Name()[0] != '.' {
+				files = append(files, filepath.Join(path, e.Name()))
+			}
+		}
+		sort.Strings(files)
+	}
+	var out []diffInput
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, diffInput{name: filepath.Base(f), body: b})
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no payloads in %s", path)
+	}
+	return out, nil
+}
+
+func (a *app) deadLetterInputs(df *dlqFlags, flow string) ([]diffInput, error) {
+	b, err := a.backend(df)
+	if err != nil {
+		return nil, err
+	}
+	defer b.close()
+	list, err := b.list(context.Background(), store.DeadLetterFilter{Flow: flow})
+	if err != nil {
+		return nil, err
+	}
+	var out []diffInput
+	for _, d := range list {
+		out = append(out, diffInput{name: d.ID + " (" + d.Reason + ")", body: d.Envelope.Body, headers: d.Envelope.Headers})
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("flow %s has no dead letters in %s", flow, df.data)
+	}
+	return out, nil
+}
+
