@@ -213,4 +213,3 @@ func (a *app) deadLetterInputs(df *dlqFlags, flow string) ([]diffInput, error) {
 	}
 	return out, nil
 }
-
