@@ -70,6 +70,7 @@ Start with:
 		a.testCmd(),
 		a.recordCmd(),
 		a.diffCmd(),
+		a.docsCmd(),
 		a.dlqCmd(),
 		a.validateCmd(),
 		a.fmtCmd(),
