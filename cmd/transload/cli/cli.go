@@ -29,7 +29,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case errors.As(err, &ee):
 		return ee.code
 	default:
-		// cobra has printed usage problems already.
+		fmt.Fprintf(stderr, "Error: %v\nRun 'transload --help' for usage.\n", err)
 		return 2
 	}
 }

@@ -15,6 +15,7 @@ func (a *app) evalCmd() *cobra.Command {
 	var lf loadFlags
 	var flow, input string
 	var headers []string
+	var watch bool
 	c := &cobra.Command{
 		Use:   "eval [DIR] --flow NAME --input FILE",
 		Short: "Run one input through a flow, without side effects, and print what happens",
@@ -29,7 +30,10 @@ and prints one JSON object per resulting document (JSON Lines):
 
 Nothing is sent anywhere: sinks are captured and nothing is written. Use
 --input - to read stdin. This is the analyst's debugger; the format is
-stable.`,
+stable.
+
+With --watch it stays open and runs again on every save of a flow file or
+of the input, reprinting the result: a playground beside the editor.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			dir := "flows"
@@ -47,52 +51,62 @@ stable.`,
 				}
 				hdrs[strings.TrimSpace(k)] = strings.TrimSpace(v)
 			}
-			var body []byte
-			var err error
-			if input == "-" {
-				body, err = readAll(a.stdin)
-			} else {
-				body, err = os.ReadFile(input)
-			}
-			if err != nil {
-				fmt.Fprintf(a.stderr, "Error: cannot read the input: %v\n", err)
-				return errFailed
-			}
-			_, cfg, diags, err := a.load(c, dir, lf)
-			if err != nil {
-				return err
-			}
-			if diags.HasErrors() {
-				a.printDiagnostics(cfg, diags)
-				return errFailed
-			}
-			w, err := newWiring()
-			if err != nil {
-				return err
-			}
-			ev, err := engine.NewEvaluator(cfg, engine.EvalOptions{Codecs: w.Codecs})
-			if err != nil {
-				fmt.Fprintf(a.stderr, "Error: %v\n", err)
-				return errFailed
-			}
-			outcomes, _, err := ev.Eval(context.Background(), flow, engine.Input{Body: body, Headers: hdrs})
-			if err != nil {
-				fmt.Fprintf(a.stderr, "Error: %v\n", err)
-				return errFailed
-			}
-			for _, o := range outcomes {
-				b, err := o.JSON()
+			once := func() error {
+				var body []byte
+				var err error
+				if input == "-" {
+					body, err = readAll(a.stdin)
+				} else {
+					body, err = os.ReadFile(input)
+				}
+				if err != nil {
+					fmt.Fprintf(a.stderr, "Error: cannot read the input: %v\n", err)
+					return errFailed
+				}
+				_, cfg, diags, err := a.load(c, dir, lf)
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(a.stdout, "%s\n", b)
+				if diags.HasErrors() {
+					a.printDiagnostics(cfg, diags)
+					return errFailed
+				}
+				w, err := newWiring()
+				if err != nil {
+					return err
+				}
+				ev, err := engine.NewEvaluator(cfg, engine.EvalOptions{Codecs: w.Codecs})
+				if err != nil {
+					fmt.Fprintf(a.stderr, "Error: %v\n", err)
+					return errFailed
+				}
+				outcomes, _, err := ev.Eval(context.Background(), flow, engine.Input{Body: body, Headers: hdrs})
+				if err != nil {
+					fmt.Fprintf(a.stderr, "Error: %v\n", err)
+					return errFailed
+				}
+				for _, o := range outcomes {
+					b, err := o.JSON()
+					if err != nil {
+						return err
+					}
+					fmt.Fprintf(a.stdout, "%s\n", b)
+				}
+				return nil
 			}
-			return nil
+			if !watch {
+				return once()
+			}
+			if input == "-" {
+				return a.usageError(c, "--watch needs an --input file, not stdin")
+			}
+			return a.watchLoop(c.Context(), []string{dir, input}, once)
 		},
 	}
 	lf.register(c)
 	c.Flags().StringVar(&flow, "flow", "", "the flow to run")
 	c.Flags().StringVar(&input, "input", "", "the input file (- for stdin)")
 	c.Flags().StringArrayVar(&headers, "header", nil, "a message header: --header 'X-Shopify-Topic: orders/create' (repeatable)")
+	c.Flags().BoolVar(&watch, "watch", false, "run again on every change of the flows or the input")
 	return c
 }
