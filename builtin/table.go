@@ -25,7 +25,9 @@ func NewTable(name, key string, columns []string, rows []map[string]any) (*Table
 	for i, c := range columns {
 		fields[i] = &Field{Name: c, Type: StringType}
 	}
-	t.Row = ObjectType("tables."+name, fields...)
+	// Not "tables.<name>": CEL would read the expression tables.items as
+	// that type's name instead of the table.
+	t.Row = ObjectType("transload.table."+name, fields...)
 	for i, r := range rows {
 		k, ok := r[key].(string)
 		if !ok {

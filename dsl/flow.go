@@ -238,10 +238,16 @@ func (s *Step) exprs() []*Expr {
 		add(s.Dedupe.Key)
 	case s.Map != nil:
 		add(s.Map.From)
-		if m := s.Map.Mapping; m != nil && m.Module == "" {
+		// The mapping's own expressions read the flow's input when the
+		// step applies it to input (no from); with from, from's reads say
+		// what the mapping gets.
+		if m := s.Map.Mapping; m != nil && (s.Map.OwnScope || s.Map.From == nil) {
 			add(m.Value)
 			walkNodes(m.Fields, func(n *FieldNode) { add(n.Expr) })
 		}
+	case s.enrich != nil:
+		add(s.enrich.From)
+		walkNodes(s.enrich.Fields, func(n *FieldNode) { add(n.Expr) })
 	case s.Validate != nil:
 		for _, r := range s.Validate.Rules {
 			add(r.Condition, r.Detail)
