@@ -88,7 +88,9 @@ type SourceParams struct {
 	// to it unless the connector documents otherwise.
 	BaseDir string
 	// Once asks batch sources to process what is there now and then call
-	// Done, instead of watching for more (transload run --once).
+	// Done, instead of watching for more (transload run --once). Every
+	// source calls Done exactly once in this mode: one with no batch to
+	// hand over (webhooks) calls it from Start, or the run never ends.
 	Once bool
 	Done func()
 }

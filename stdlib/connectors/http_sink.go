@@ -213,9 +213,6 @@ func NewHTTPSink(p connector.SinkParams) (connector.Sink, error) {
 		idem:       getString(p.Config, "idempotency", idemHeader),
 		idemHeader: getString(p.Config, "idempotency_header", "Idempotency-Key"),
 	}
-	if s.url == "" {
-		return nil, fmt.Errorf("http sink %s: url is required", p.Name)
-	}
 	s.timeout, _ = getDuration(p.Config, "timeout", 30*time.Second)
 	s.transport = http.DefaultTransport.(*http.Transport).Clone()
 	s.client = &http.Client{

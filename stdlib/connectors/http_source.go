@@ -228,6 +228,11 @@ func (s *HTTPSource) Start(ctx context.Context) error {
 		return fmt.Errorf("http source %s: %w", s.origin, err)
 	}
 	s.started = true
+	// Webhooks have no batch to hand over: in --once mode the source
+	// is done at once (it still answers senders while the run lasts).
+	if s.params.Once && s.params.Done != nil {
+		s.params.Done()
+	}
 	return nil
 }
 

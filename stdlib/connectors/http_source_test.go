@@ -492,3 +492,25 @@ func TestHTTPSourceSpecCheck(t *testing.T) {
 		})
 	}
 }
+
+// In --once mode a webhook source has no batch: it reports Done from
+// Start, or transload run --once would wait for it forever.
+func TestHTTPSourceOnceIsDoneAtStart(t *testing.T) {
+	var done atomic.Int32
+	src, err := NewHTTPSource(connector.SourceParams{
+		Flow: "orders", Format: "json",
+		Config:  mustConfig(t, HTTPSourceSpec, map[string]cty.Value{"path": str("/webhooks/orders")}),
+		Ingress: newRecorder(), Router: newTestRouter(), Logger: (&logBuffer{}).logger(),
+		Once: true, Done: func() { done.Add(1) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := src.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close(context.Background())
+	if n := done.Load(); n != 1 {
+		t.Fatalf("Done called %d times at Start, want 1", n)
+	}
+}

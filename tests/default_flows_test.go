@@ -1,0 +1,55 @@
+package tests
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestDefaultFlowsRunOnce is the README's first command on a copy of
+// flows/: every default flow delivers the sample payloads in its drop
+// folder to the outbox, nothing dead-letters, and the run ends by itself.
+func TestDefaultFlowsRunOnce(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(filepath.Join(dir, "flows"), os.DirFS("../flows")); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "run", "--once", "--addr", "", "--log-level", "warn")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "TRANSLOAD_TEST_MAIN=1")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("transload run --once: %v\n%s", err, out.String())
+	}
+	summary := out.String()
+	flows, _ := filepath.Glob("../flows/*.hcl")
+	for _, f := range flows {
+		src, _ := os.ReadFile(f)
+		for _, m := range regexp.MustCompile(`(?m)^flow "([a-z0-9_]+)"`).FindAllSubmatch(src, -1) {
+			name := string(m[1])
+			if samples, _ := os.ReadDir(filepath.Join("../flows/inbox", name)); len(samples) == 0 {
+				t.Errorf("flow %s has no sample payload in flows/inbox/%s", name, name)
+				continue
+			}
+			if !regexp.MustCompile(`(?m)^  ` + name + `\s+\d+ delivered\s*$`).MatchString(summary) {
+				t.Errorf("flow %s: not every sample was delivered:\n%s", name, summary)
+			}
+		}
+	}
+	if strings.Contains(summary, "dead letter") {
+		t.Errorf("a sample dead-lettered:\n%s", summary)
+	}
+	outbox, _ := os.ReadDir(filepath.Join(dir, ".transload", "outbox"))
+	if len(outbox) == 0 {
+		t.Errorf("nothing in the outbox:\n%s", summary)
+	}
+}
