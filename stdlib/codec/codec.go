@@ -17,6 +17,7 @@ func Codecs() connector.Codecs {
 	return connector.Codecs{
 		"json": JSON{},
 		"x12":  X12{},
+		"xml":  XML{},
 	}
 }
 
