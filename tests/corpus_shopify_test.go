@@ -118,7 +118,7 @@ func TestCorpusShopify(t *testing.T) {
 			"totals.discount.amount":              "10.00",
 			"totals.shipping.amount":              "0.00",
 			"totals.tax.amount":                   "11.94",
-			"totals.grand_total.amount":           "598.95",
+			"totals.grand_total.amount":           "598.94",
 			"totals.grand_total.currency":         "USD",
 			"taxes_included":                      "false",
 			"references.financial_status":         "partially_refunded",
@@ -150,7 +150,7 @@ func TestCorpusShopify(t *testing.T) {
 			"lines.0.sku":               "IPOD2009BLACK",
 			"lines.0.discount.amount":   "17.91",
 			"lines.0.total.amount":      "181.09",
-			"lines.0.tax":               "<missing>",
+			"lines.0.tax.amount":        "0.00",
 			"base_quantity":             "1 EA",
 			"#discounts":                "1",
 			"discounts.0.type":          "manual",
@@ -326,6 +326,20 @@ func TestCorpusShopifyEdges(t *testing.T) {
 			"totals.discount.amount":    "10.00",
 			"totals.grand_total.amount": "598.94",
 		}}},
+		// The same with weights 199.00, 2 × 199.00, 199.00 and 10.01 off:
+		// 2.5025 + 5.005 + 2.5025; the cent left after rounding down goes
+		// to the largest remainder, line 2: 2.50 + 5.01 + 2.50 = 10.01.
+		{File: "shopify/edge/order_unallocated_discount_uneven.json", Flow: orders, Want: []map[string]string{{
+			"outcome":                   "delivered",
+			"lines.0.discount.amount":   "2.50",
+			"lines.1.discount.amount":   "5.01",
+			"lines.2.discount.amount":   "2.50",
+			"lines.1.total.amount":      "392.99",
+			"base_quantity":             "4 EA",
+			"totals.subtotal.amount":    "796.00",
+			"totals.discount.amount":    "10.01",
+			"totals.grand_total.amount": "797.93",
+		}}},
 		// The legacy order with SKUs: 45.00 + 24.00 + 11.94 = 80.94, but
 		// total_price is 409.94.
 		{File: "shopify/edge/legacy_order_with_skus.json", Flow: orders, Vars: map[string]string{"unknown_sku": "each"}, Want: []map[string]string{{
@@ -366,7 +380,7 @@ func TestCorpusShopifyEdges(t *testing.T) {
 			"lines.0.taxes.1.title":         "County tax",
 			"lines.0.taxes.1.rate":          "0.025",
 			"lines.0.taxes.1.amount.amount": "3.26",
-			"lines.1.tax":                   "<missing>",
+			"lines.1.tax.amount":            "0.00",
 			"#lines.1.taxes":                "0",
 			"lines.2.quantity.value":        "2",
 			"lines.2.total.amount":          "39.98",
@@ -386,6 +400,30 @@ func TestCorpusShopifyEdges(t *testing.T) {
 		// The shop's domain header names the marketplace.
 		{File: "shopify/order_create_manual_line_discount.json", Flow: orders, Headers: map[string]string{"X-Shopify-Topic": "orders/create", "X-Shopify-Shop-Domain": "jsmith.myshopify.com"}, Want: []map[string]string{{
 			"outcome": "delivered", "marketplace": "jsmith.myshopify.com",
+		}}},
+		// A refund paid back in CAD by a USD shop: the Return is in the
+		// currency of the money refunded (the transaction's), its lines in
+		// presentment_money; the shop currency is kept in references.
+		{File: "shopify/edge/refunds_list_presentment_cad.json", Flow: "shopify_refunds", Want: []map[string]string{{
+			"outcome":                      "delivered",
+			"currency":                     "CAD",
+			"lines.0.amount.amount":        "264.14",
+			"lines.0.amount.currency":      "CAD",
+			"lines.1.tax.amount":           "5.37",
+			"totals.tax.amount":            "10.74",
+			"totals.refund_total.amount":   "282.15",
+			"totals.refund_total.currency": "CAD",
+			"references.shop_currency":     "USD",
+		}}},
+		// A refunded custom item has no SKU: the money still goes back, the
+		// line without SKU or base quantity.
+		{File: "shopify/edge/refund_custom_item_no_sku.json", Flow: "shopify_refunds", Want: []map[string]string{{
+			"outcome":                    "delivered",
+			"id":                         "929361466",
+			"lines.0.line_id":            "518995019",
+			"lines.0.sku":                "<missing>",
+			"lines.0.base_quantity":      "<missing>",
+			"totals.refund_total.amount": "41.94",
 		}}},
 		// An oversold level: the canonical model has no negative stock.
 		{File: "shopify/edge/inventory_level_oversold.json", Flow: "shopify_inventory", Want: []map[string]string{{
