@@ -126,11 +126,11 @@ type x12Case struct {
 	Want map[string]string
 }
 
-// TestX12EdgeCases runs 850s that the corpus does not have (or has only
+// TestCorpusX12EdgeCases runs 850s that the corpus does not have (or has only
 // behind an envelope error) through the edi_inbound flow: heading and line
 // SAC allowances and charges, TXI taxes, AMT*TT, cases with a PO4 pack, a
 // CUR, a cancellation, and the refusals.
-func TestX12EdgeCases(t *testing.T) {
+func TestCorpusX12EdgeCases(t *testing.T) {
 	runX12Cases(t, x12EdgeCases(t))
 }
 
@@ -293,6 +293,12 @@ func x12EdgeCases(t *testing.T) []x12Case {
 		// applied to it.
 		{Name: "line item total", Body: eur("AMT*1*289.95"), Vars: de,
 			Want: map[string]string{"outcome": "delivered", "totals.grand_total.amount": "320.85"}},
+		// The second PO1 without its line number: numbered by its position.
+		{Name: "line without PO101", Body: eur("AMT*TT*320.85", "PO1*2*5*EA*9.99**BP*B-77", "PO1**5*EA*9.99**BP*B-77"), Vars: de,
+			Want: map[string]string{"outcome": "delivered", "lines.0.line_id": "1", "lines.1.line_id": "2", "lines.1.sku": "B-77"}},
+		// A ship-to given by its code only (a DC number) has no address.
+		{Name: "ship-to by code", Body: eur("AMT*TT*320.85", "N1*ST*ACME GMBH", "N1*ST*ACME GMBH*92*DC7", "N2*WARENANNAHME", "", "N3*HAUPTSTR 1*HOF 2", "", "N4*BERLIN**10115*DE", ""), Vars: de,
+			Want: map[string]string{"outcome": "delivered", "ship_to": "<missing>", "references.x12_ship_to_id": "92:DC7", "bill_to.line1": "POSTFACH 12"}},
 		{Name: "stated total a cent off", Body: eur("AMT*TT*320.84"), Vars: de, Want: dead("TOTALS_MISMATCH")},
 		{Name: "line item total that is not the lines'", Body: eur("AMT*1*290.00"), Vars: de, Want: dead("TOTALS_MISMATCH")},
 		{Name: "no stated total", Body: eur(""), Vars: de,
