@@ -349,8 +349,14 @@ func findOperand(e celast.Expr, id int64, bound map[string]*Type) *Type {
 			inner[k] = v
 		}
 		inner[c.IterVar()] = nil
+		elemVar := c.IterVar()
+		if c.IterVar2() != "" {
+			// Two-variable form: index (or key), then the element.
+			inner[c.IterVar2()] = nil
+			elemVar = c.IterVar2()
+		}
 		if rt := staticType(c.IterRange(), bound); rt != nil && rt.Elem != nil {
-			inner[c.IterVar()] = rt.Elem
+			inner[elemVar] = rt.Elem
 		}
 		for _, sub := range []celast.Expr{c.IterRange(), c.AccuInit(), c.LoopCondition(), c.LoopStep(), c.Result()} {
 			if t := findOperand(sub, id, inner); t != nil {
@@ -454,6 +460,18 @@ func (e sizeEstimator) EstimateCallCost(function, overloadID string, target *cos
 		size := cost.RangedSizeEstimate(0, 40)
 		return &cost.CallEstimate{CostEstimate: cost.FixedCostEstimate(1), ResultSize: &size}
 	}
+	if function == "orValue" || function == "value" {
+		// CEL's cost model does not size what an optional unwraps to, so
+		// x.?f.orValue('') + 'y' would be unbounded: bound it like an
+		// input value of its type.
+		if target != nil {
+			if t := (*target).Type(); t != nil && len(t.Parameters()) == 1 {
+				size := cost.RangedSizeEstimate(0, e.defaultSize(t.Parameters()[0].Kind()))
+				return &cost.CallEstimate{CostEstimate: cost.FixedCostEstimate(1), ResultSize: &size}
+			}
+		}
+		return nil
+	}
 	f := e.scope.function(function)
 	if f == nil || !strings.HasPrefix(overloadID, "transload_") {
 		return nil
@@ -475,6 +493,17 @@ func (e sizeEstimator) EstimateCallCost(function, overloadID string, target *cos
 		result = cost.RangedSizeEstimate(0, argSize)
 	}
 	return &cost.CallEstimate{CostEstimate: cost.CostEstimate{Min: fixed, Max: maxCost}, ResultSize: &result}
+}
+
+// defaultSize is the size bound of a value of kind k nothing else bounds.
+func (e sizeEstimator) defaultSize(k types.Kind) uint64 {
+	switch k {
+	case types.StringKind, types.BytesKind:
+		return e.scope.env.limits.StringSize
+	case types.ListKind, types.MapKind, types.StructKind, types.DynKind, types.AnyKind:
+		return e.scope.env.limits.ListSize
+	}
+	return 1
 }
 
 func addSat(a, b uint64) uint64 {
@@ -513,7 +542,7 @@ func (p *Program) Reads() []string {
 // collectReads records the path of every maximal select chain rooted at a
 // variable; iteration variables of comprehensions map to "<range>[]".
 func collectReads(e celast.Expr, bound map[string]string, out map[string]bool) {
-	if path, ok := selectPath(e, bound); ok {
+	if path, ok := selectPath(e, bound, out); ok {
 		out[path] = true
 		return
 	}
@@ -551,13 +580,21 @@ func collectReads(e celast.Expr, bound map[string]string, out map[string]bool) {
 		// Local variables map to "" (not a document path) unless they
 		// iterate over one.
 		inner[c.IterVar()] = ""
-		if rng, ok := selectPath(c.IterRange(), bound); ok {
-			inner[c.IterVar()] = rng + "[]"
-		}
+		elemVar := c.IterVar()
 		if c.IterVar2() != "" {
+			// Two-variable form: index (or key), then the element.
 			inner[c.IterVar2()] = ""
+			elemVar = c.IterVar2()
+		}
+		if rng, ok := selectPath(c.IterRange(), bound, nil); ok {
+			inner[elemVar] = rng + "[]"
 		}
 		inner[c.AccuVar()] = ""
+		// cel.bind(name, value, body) is a comprehension over nothing whose
+		// accumulator is the value: name reads what value reads.
+		if p, ok := selectPath(c.AccuInit(), bound, nil); ok {
+			inner[c.AccuVar()] = p
+		}
 		collectReads(c.AccuInit(), bound, out)
 		collectReads(c.LoopCondition(), inner, out)
 		collectReads(c.LoopStep(), inner, out)
@@ -565,7 +602,11 @@ func collectReads(e celast.Expr, bound map[string]string, out map[string]bool) {
 	}
 }
 
-func selectPath(e celast.Expr, bound map[string]string) (string, bool) {
+// selectPath is the document path e reads when e is a chain of field
+// selections (plain or optional, x.?f) and indexes rooted at a variable.
+// An index reads every element ("[]"), a string key the field it names;
+// what an index expression itself reads goes to out.
+func selectPath(e celast.Expr, bound map[string]string, out map[string]bool) (string, bool) {
 	switch e.Kind() {
 	case celast.IdentKind:
 		name := e.AsIdent()
@@ -575,11 +616,39 @@ func selectPath(e celast.Expr, bound map[string]string) (string, bool) {
 		return name, true
 	case celast.SelectKind:
 		sel := e.AsSelect()
-		if p, ok := selectPath(sel.Operand(), bound); ok {
+		if p, ok := selectPath(sel.Operand(), bound, out); ok {
 			return p + "." + sel.FieldName(), true
+		}
+	case celast.CallKind:
+		c := e.AsCall()
+		args := c.Args()
+		if len(args) != 2 {
+			break
+		}
+		switch c.FunctionName() {
+		case "_?._", "_[_]", "_[?_]":
+			p, ok := selectPath(args[0], bound, out)
+			if !ok {
+				return "", false
+			}
+			if key, isStr := stringLiteral(args[1]); isStr {
+				return p + "." + key, true
+			}
+			if out != nil {
+				collectReads(args[1], bound, out)
+			}
+			return p + "[]", true
 		}
 	}
 	return "", false
+}
+
+func stringLiteral(e celast.Expr) (string, bool) {
+	if e.Kind() != celast.LiteralKind {
+		return "", false
+	}
+	s, ok := e.AsLiteral().Value().(string)
+	return s, ok && s != "" && !strings.ContainsAny(s, ".[]")
 }
 
 var _ cost.Estimator = sizeEstimator{}

@@ -9,6 +9,7 @@ import (
 	"cel.dev/cel-go/common/decls"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
+	"cel.dev/cel-go/ext"
 	"cel.dev/cel-go/interpreter"
 )
 
@@ -80,6 +81,12 @@ func NewEnv(reg *Registry, objects *Types, limits Limits) (*Env, error) {
 		cel.ParserRecursionLimit(limits.MaxNesting),
 		cel.ExpressionNestingDepthLimit(limits.MaxNesting),
 		cel.CrossTypeNumericComparisons(true),
+		// cel.bind names a value once; transformList/transformMap and
+		// all/exists with (index, value) give map() its missing index;
+		// flatten and lists.range build lists without expr helpers.
+		ext.Bindings(),
+		ext.TwoVarComprehensions(),
+		ext.Lists(),
 	}
 	for _, f := range reg.Functions() {
 		o, err := celFunction(f, adapt)

@@ -224,3 +224,45 @@ func TestReads(t *testing.T) {
 		t.Fatalf("reads %s", got)
 	}
 }
+
+// TestCELExtensions: cel.bind, two-variable comprehensions and the list
+// extensions compile within the cost limit, evaluate, and their local
+// names are not reads of the input.
+func TestCELExtensions(t *testing.T) {
+	env, order := testEnv(t)
+	scope, _ := env.Scope([]builtin.Var{{Name: "input", Type: order}}, nil)
+	var vars builtin.Vars
+	vars.Set("input", map[string]any{
+		"id": int64(7), "note": "n",
+		"lines": []any{
+			map[string]any{"sku": "A", "qty": int64(2)},
+			map[string]any{"sku": "B", "qty": int64(1)},
+		},
+	})
+	cases := []struct{ src, want, reads string }{
+		{"cel.bind(l, input.lines, l.map(x, x.sku + x.sku))", `["AA","BB"]`, "input.lines input.lines[].sku"},
+		{"input.lines.transformList(i, l, string(i) + l.sku)", `["0A","1B"]`, "input.lines input.lines[].sku"},
+		{"input.lines.all(i, l, i < 2 && l.qty > 0)", "true", "input.lines input.lines[].qty"},
+		{"[input.lines.map(l, l.sku), ['C']].flatten()", `["A","B","C"]`, "input.lines input.lines[].sku"},
+		{"input.?note.orValue('') + ':' + input.lines[0].sku", `"n:A"`, "input.lines[].sku input.note"},
+		{"input.?lines.orValue([]).map(l, l.sku)", `["A","B"]`, "input.lines"},
+	}
+	for _, c := range cases {
+		p, iss := scope.Compile(builtin.CEL, c.src, nil)
+		if iss != nil {
+			t.Errorf("%s: %v", c.src, iss)
+			continue
+		}
+		got, err := p.Eval(&vars)
+		if err != nil {
+			t.Errorf("%s: %v", c.src, err)
+			continue
+		}
+		if s := builtin.Format(got); s != c.want {
+			t.Errorf("%s = %s, want %s", c.src, s, c.want)
+		}
+		if r := strings.Join(p.Reads(), " "); r != c.reads {
+			t.Errorf("%s reads %s, want %s", c.src, r, c.reads)
+		}
+	}
+}

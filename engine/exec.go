@@ -130,6 +130,10 @@ type state struct {
 	vars    *builtin.Vars
 	out     *Outcome
 	part    string
+	// doc is the document this state processes when a split made it a
+	// part of its message (nil: the whole input). Dedupe hashes it, so
+	// the same order in two overlapping pages is the same document.
+	doc     any
 	update  bool
 	dedupe  *store.Op
 	pending []*store.Op
@@ -424,8 +428,11 @@ func (x *deps) dedupe(ctx context.Context, rt *flowRuntime, st *state, step *dsl
 	if err != nil {
 		return nil, false, err
 	}
-	input, _ := st.vars.Get(dsl.VarInput)
-	hash := hashOf(input)
+	doc := st.doc
+	if doc == nil {
+		doc, _ = st.vars.Get(dsl.VarInput)
+	}
+	hash := hashOf(doc)
 	k := "dedupe/" + rt.flow.Name + "/" + key
 	e, err := x.keys.Get(ctx, k)
 	switch {
@@ -509,13 +516,15 @@ func (x *deps) split(ctx context.Context, rt *flowRuntime, st *state, i int, ste
 		vars := st.vars.Clone()
 		vars.Set(step.Name, item)
 		label := fmt.Sprintf("%s[%d]", step.Name, n)
+		var keyErr error
 		if step.Split.Key != nil {
-			k, err := step.Split.Key.EvalString(vars)
-			if err != nil {
-				x.stepError(rt, st, step, err, res)
-				return
+			// A key that fails fails its element alone: the others are
+			// documents of their own and go on.
+			if k, err := step.Split.Key.EvalString(vars); err != nil {
+				keyErr = err
+			} else {
+				label = step.Name + "=" + k
 			}
-			label = step.Name + "=" + k
 		}
 		part := label
 		if st.part != "" {
@@ -531,8 +540,12 @@ func (x *deps) split(ctx context.Context, rt *flowRuntime, st *state, i int, ste
 		}
 		out.Part = part
 		out.Steps[step.Name] = item
-		child := &state{env: st.env, vars: vars, out: out, part: part, update: st.update, dedupe: st.dedupe}
-		x.steps(ctx, rt, child, i+1, res)
+		child := &state{env: st.env, vars: vars, out: out, part: part, doc: item, update: st.update, dedupe: st.dedupe}
+		if keyErr != nil {
+			x.stepError(rt, child, step, keyErr, res)
+		} else {
+			x.steps(ctx, rt, child, i+1, res)
+		}
 		if res.retry != nil {
 			return
 		}
