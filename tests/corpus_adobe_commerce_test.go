@@ -33,8 +33,12 @@ import "testing"
 //   - order_three_decimal_price: a base_price of 12.505 USD.
 //   - order_missing_created_at: no created_at.
 func TestCorpusAdobeCommerce(t *testing.T) {
+	runCorpus(t, adobeCommerceCorpusCases())
+}
+
+func adobeCommerceCorpusCases() []corpusCase {
 	const flow = "adobe_commerce_orders"
-	runCorpus(t, []corpusCase{
+	return []corpusCase{
 		{File: "adobe_commerce/order_simple_usd.json", Flow: flow, Want: []map[string]string{{
 			"outcome":                     "delivered",
 			"id":                          "214",
@@ -173,5 +177,5 @@ func TestCorpusAdobeCommerce(t *testing.T) {
 		{File: "adobe_commerce/order_missing_created_at.json", Flow: flow, Want: []map[string]string{{
 			"outcome": "dead_letter", "reason": "NULL_REQUIRED_FIELD",
 		}}},
-	})
+	}
 }

@@ -18,7 +18,11 @@ import (
 // file is. listingsItems_getListingsItem_example.json is a listing, not an
 // order, inventory or shipment document: it has no test.
 func TestCorpusAmazon(t *testing.T) {
-	runCorpus(t, []corpusCase{
+	runCorpus(t, amazonCorpusCases())
+}
+
+func amazonCorpusCases() []corpusCase {
+	return []corpusCase{
 		// --- Orders API v0: an order is getOrder + getOrderItems. ---
 
 		// Unshipped US order: ItemPrice 10.00 is the line (1 × 10.00),
@@ -154,7 +158,7 @@ func TestCorpusAmazon(t *testing.T) {
 				"available.value": "66", "available.uom": "EA", "reserved.value": "0", "updated_at": "2018-03-31T23:40:39Z",
 			},
 		}},
-	})
+	}
 }
 
 // TestCorpusAmazonMappings applies single mappings of the amazon module to

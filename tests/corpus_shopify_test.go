@@ -69,8 +69,12 @@ import (
 // Shipment (flow shopify_fulfillments): fulfillment 255858046, status
 // failure as given, USPS 1Z2345, one IPOD2008GREEN.
 func TestCorpusShopify(t *testing.T) {
+	runCorpus(t, shopifyCorpusCases())
+}
+
+func shopifyCorpusCases() []corpusCase {
 	const orders, refunds, inventory, fulfillments = "shopify_orders", "shopify_refunds", "shopify_inventory", "shopify_fulfillments"
-	runCorpus(t, []corpusCase{
+	return []corpusCase{
 		{File: "shopify/order_get_450789469_discount_partial_refund.json", Flow: orders, Want: []map[string]string{{
 			"outcome":                             "delivered",
 			"id":                                  "450789469",
@@ -271,15 +275,19 @@ func TestCorpusShopify(t *testing.T) {
 			"references.location_id": "655441491",
 			"references.name":        "#1001.0",
 		}}},
-	})
+	}
 }
 
 // TestCorpusShopifyEdges runs payloads derived from the corpus, one change
 // each (see testdata/corpus/shopify/SOURCES.md), for the cases the corpus
 // shows only in passing.
 func TestCorpusShopifyEdges(t *testing.T) {
+	runCorpus(t, shopifyEdgeCases())
+}
+
+func shopifyEdgeCases() []corpusCase {
 	const orders = "shopify_orders"
-	runCorpus(t, []corpusCase{
+	return []corpusCase{
 		// orders/cancelled: cancelled_at set. The order is cancelled; its
 		// line and totals stay as placed (181.09), so it still reconciles.
 		{File: "shopify/edge/order_cancelled_manual_line_discount.json", Flow: orders, Want: []map[string]string{{
@@ -429,7 +437,7 @@ func TestCorpusShopifyEdges(t *testing.T) {
 		{File: "shopify/edge/inventory_level_oversold.json", Flow: "shopify_inventory", Want: []map[string]string{{
 			"outcome": "dead_letter", "reason": "INVALID_QUANTITY",
 		}}},
-	})
+	}
 }
 
 // TestShopifyProductMapping applies shopify.product to the corpus product
