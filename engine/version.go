@@ -159,7 +159,7 @@ func (e *Engine) buildVersion(cfg *dsl.Config, g *Graph, gen int64) (*Version, e
 			continue
 		}
 		h, err := e.sinks.acquire(s, func() (*sinkHandle, error) {
-			sink, err := f.New(connector.SinkParams{Name: name, Config: s.Config, Logger: e.log.With("sink", name), DataDir: e.opts.DataDir, BaseDir: e.opts.FlowsDir, Stdout: e.opts.Stdout})
+			sink, err := f.New(connector.SinkParams{Name: name, Config: s.Config, Logger: e.log.With("sink", name), DataDir: e.opts.DataDir, BaseDir: e.opts.FlowsDir, Stdout: e.opts.Stdout, Counters: counters{e.opts.Store.Keys()}})
 			if err != nil {
 				return nil, err
 			}

@@ -203,6 +203,22 @@ type SinkParams struct {
 	BaseDir string
 	// Stdout is where a stdout sink writes (os.Stdout when nil).
 	Stdout io.Writer
+	// Counters hands out durable control numbers (X12 ISA13, GS06,
+	// ST02). Always set by the engine.
+	Counters Counters
+}
+
+// Counters hand out numbers from named sequences, durably: a number is
+// never given to two different keys, even across a crash and restart,
+// and the same key always gets the same number back, so a retried
+// delivery repeats its control numbers instead of consuming new ones.
+// A crash can leave a gap in a sequence, never a repeat.
+type Counters interface {
+	// Assign returns the number assigned to key in sequence, assigning
+	// the next one if key has none yet. Numbers start at 1 and grow by
+	// one; after max (0: no limit) the sequence wraps to 1, as X12's
+	// nine-digit interchange control numbers must.
+	Assign(ctx context.Context, sequence, key string, max uint64) (uint64, error)
 }
 
 // SourceFactory registers a source type.
