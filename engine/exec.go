@@ -126,10 +126,10 @@ type runResult struct {
 
 // state is one document's walk through the steps.
 type state struct {
-	env     *store.Envelope
-	vars    *builtin.Vars
-	out     *Outcome
-	part    string
+	env  *store.Envelope
+	vars *builtin.Vars
+	out  *Outcome
+	part string
 	// doc is the document this state processes when a split made it a
 	// part of its message (nil: the whole input). Dedupe hashes it, so
 	// the same order in two overlapping pages is the same document.
