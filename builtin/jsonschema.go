@@ -36,6 +36,8 @@ import (
 //   - "x-transload-type": "commerce.OrderLine" names an object (or a named
 //     string) type exactly, instead of deriving the name from its location.
 //     JSONSchemaFromType writes it, so that export and import round-trip.
+//     A schema that says nothing else ({"x-transload-type":
+//     "commerce.Order"}) refers to that known type (TypeFromJSONSchemaNamed).
 
 // JSON Schema vendor extension keywords.
 const (
@@ -94,8 +96,18 @@ func (e *SchemaError) Error() string {
 // *Type; a cycle that passes through no object type (an array of itself)
 // becomes dyn at the point where it closes.
 func TypeFromJSONSchema(name string, schema []byte, resolve func(ref string) ([]byte, error)) (*Type, error) {
+	return TypeFromJSONSchemaNamed(name, schema, resolve, nil)
+}
+
+// TypeFromJSONSchemaNamed is TypeFromJSONSchema where a schema that says
+// nothing but {"x-transload-type": "commerce.Order"} (plus, optionally,
+// a description) refers to the type of that name that named returns: a
+// module's input type can hold a canonical document, and its values are
+// the very type the canonical mappings take and return.
+func TypeFromJSONSchemaNamed(name string, schema []byte, resolve func(ref string) ([]byte, error), named func(string) *Type) (*Type, error) {
 	c := &schemaConv{
 		rootName: name,
+		named:    named,
 		resolve:  resolve,
 		docs:     map[string]*schemaDoc{},
 		done:     map[*snode]convResult{},
@@ -200,6 +212,7 @@ type convResult struct {
 
 type schemaConv struct {
 	rootName string
+	named    func(string) *Type
 	resolve  func(string) ([]byte, error)
 	docs     map[string]*schemaDoc
 	// done holds the finished conversion of every schema reached through
@@ -514,6 +527,23 @@ func (c *schemaConv) jsonTypes(n *snode) ([]string, bool, error) {
 
 // convert converts the schema n; name is the type name n gets if it turns
 // out to be an inline object type.
+// namedRef returns the known type a schema names when x-transload-type
+// (with a description or nullable at most) is all it says.
+func (c *schemaConv) namedRef(n *snode) *Type {
+	x := n.str1(SchemaTypeKeyword)
+	if x == "" || c.named == nil {
+		return nil
+	}
+	for _, k := range n.keys {
+		switch k {
+		case SchemaTypeKeyword, "description", "nullable", "title":
+		default:
+			return nil
+		}
+	}
+	return c.named(x)
+}
+
 func (c *schemaConv) convert(n *snode, name string) (*Type, bool, error) {
 	c.depth++
 	defer func() { c.depth-- }()
@@ -534,6 +564,9 @@ func (c *schemaConv) convert(n *snode, name string) (*Type, bool, error) {
 	if k := n.get(SchemaKindKeyword); k != nil {
 		t, err := c.kindType(n, k)
 		return t, nullable, err
+	}
+	if t := c.namedRef(n); t != nil {
+		return t, nullable, nil
 	}
 	if ref := n.get("$ref"); ref != nil {
 		target, err := c.deref(n, ref)

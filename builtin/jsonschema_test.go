@@ -643,3 +643,34 @@ func FuzzTypeFromJSONSchema(f *testing.F) {
 		}
 	})
 }
+
+// TestJSONSchemaNamedReference: a schema that is only x-transload-type
+// refers to the known type of that name, so a module's input can hold a
+// canonical document of exactly the canonical type.
+func TestJSONSchemaNamedReference(t *testing.T) {
+	order := builtin.ObjectType("commerce.Order", &builtin.Field{Name: "id", Type: builtin.StringType, Required: true})
+	named := func(n string) *builtin.Type {
+		if n == "commerce.Order" {
+			return order
+		}
+		return nil
+	}
+	schema := `{"type": "object", "properties": {
+		"order": {"x-transload-type": "commerce.Order", "description": "The canonical order."},
+		"note": {"type": "string"}}}`
+	got, err := builtin.TypeFromJSONSchemaNamed("erp.OrderInput", []byte(schema), nil, named)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := got.Field("order"); f == nil || f.Type != order {
+		t.Fatalf("order field is %v, want the commerce.Order type itself", f)
+	}
+	// Unknown names and schemas that say more are built as before.
+	got, err = builtin.TypeFromJSONSchemaNamed("x.T", []byte(`{"type": "object", "properties": {"o": {"x-transload-type": "other.T", "type": "object", "properties": {"a": {"type": "string"}}}}}`), nil, named)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := got.Field("o"); f == nil || f.Type.Name != "other.T" || f.Type.Field("a") == nil {
+		t.Fatalf("o field is %v", f)
+	}
+}

@@ -84,7 +84,7 @@ func (l *loader) loadJSONSchema(name, file string, f *parsedFile, r hcl.Range) (
 	if err != nil {
 		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot read schema", Detail: upperFirst(err.Error()) + ".", Subject: r.Ptr()}}
 	}
-	t, err := builtin.TypeFromJSONSchema(name, data, read)
+	t, err := builtin.TypeFromJSONSchemaNamed(name, data, read, l.cfg.Types.Lookup)
 	if err != nil {
 		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid schema", Detail: fmt.Sprintf("%s: %v.", file, err), Subject: r.Ptr()}}
 	}
