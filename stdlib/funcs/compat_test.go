@@ -19,6 +19,7 @@ var libraryV1 = map[string]string{
 	"transload.time":   "parse_time parse_rfc2822 from_epoch_millis from_epoch_seconds parse_date parse_x12_datetime format_date format_time format_x12_date format_x12_time epoch_millis in_zone",
 	"transload.crypto": "hmac_sha256_base64 hmac_sha256_hex sha256_hex base64_encode base64_decode",
 	"transload.lookup": "lookup lookup_value in_table",
+	"transload.checks": "require",
 }
 
 func TestLibraryCompatibility(t *testing.T) {

@@ -546,6 +546,11 @@ var tests = map[string][]testCase{
 		ok("miss", "lookup_value(warehouses, 'NORTH', 'erp_location', 'DEFAULT')", str("DEFAULT")),
 		fails("no such column on a miss", "lookup_value(warehouses, 'NORTH', 'city', '')", builtin.ReasonInvalidArgument),
 	},
+	"require": {
+		ok("holds", "require(money('1.00', 'USD'), true, 'INVALID_MONEY', 'm')", `{"amount":"1.00","currency":"USD"}`),
+		fails("fails with the reason", "require(1, 1 == 2, 'UNKNOWN_SKU', 'no such SKU')", "UNKNOWN_SKU"),
+		fails("not a code", "require(1, false, 'Bad', 'm')", builtin.ReasonInvalidArgument),
+	},
 	"in_table": {
 		ok("empty key", "in_table(items, '')", "false"),
 		ok("other table", "in_table(warehouses, 'WEST')", "true"),
