@@ -232,10 +232,13 @@ func (s *Scope) celIssue(e *common.Error, parsed *cel.Ast) Issue {
 	case strings.HasPrefix(msg, "found no matching overload for '_?_:_'"):
 		m := reNoOverload.FindStringSubmatch(msg)
 		is.Summary = "Type error"
-		is.Detail = "The condition before ? must be a bool."
+		is.Detail = "The condition before ? must be a bool, and both branches of the same type."
 		if m != nil {
-			if cond, _, ok := strings.Cut(strings.Trim(m[2], "()"), ","); ok {
-				is.Detail = fmt.Sprintf("The condition before ? must be a bool, not %s.", cleanTypes(cond))
+			args := splitTopLevel(strings.TrimSuffix(strings.TrimPrefix(m[2], "("), ")"))
+			if len(args) == 3 && strings.TrimSpace(args[0]) != "bool" {
+				is.Detail = fmt.Sprintf("The condition before ? must be a bool, not %s.", cleanTypes(args[0]))
+			} else if len(args) == 3 {
+				is.Detail = fmt.Sprintf("The two branches of ?: must have the same type, not %s and %s; wrap one in dyn() if they may differ.", cleanTypes(strings.TrimSpace(args[1])), cleanTypes(strings.TrimSpace(args[2])))
 			}
 		}
 	case reNoOverload.MatchString(msg):
@@ -385,6 +388,27 @@ func staticType(e celast.Expr, bound map[string]*Type) *Type {
 	return nil
 }
 
+// splitTopLevel splits a type list such as "bool, map(string, dyn), T" at
+// the commas outside parentheses.
+func splitTopLevel(s string) []string {
+	var out []string
+	depth, start := 0, 0
+	for i, r := range s {
+		switch r {
+		case '(', '<':
+			depth++
+		case ')', '>':
+			depth--
+		case ',':
+			if depth == 0 {
+				out = append(out, strings.TrimSpace(s[start:i]))
+				start = i + 1
+			}
+		}
+	}
+	return append(out, strings.TrimSpace(s[start:]))
+}
+
 // sizeEstimator bounds the sizes of variables for CEL's cost estimate from
 // the schemas (maxLength, maxItems) or the environment defaults, so that
 // every expression over inputs has a finite worst case.
@@ -393,12 +417,13 @@ type sizeEstimator struct{ scope *Scope }
 func (e sizeEstimator) EstimateSize(n cost.AstNode) *cost.SizeEstimate {
 	path := n.Path()
 	if len(path) == 0 {
-		// A string computed by a function rather than read from a variable
-		// (a field of a lookup row, an element of a list a builtin
-		// returned) is bounded like an input string; left unknown, any
-		// concatenation with it would be rejected as unbounded.
-		if t := n.Type(); t != nil && (t.Kind() == types.StringKind || t.Kind() == types.BytesKind) {
-			est := cost.RangedSizeEstimate(0, e.scope.env.limits.StringSize)
+		// A value computed by a function rather than read from a variable
+		// (a field of a lookup row, an element of a list a builtin or a
+		// mapping returned) is bounded like an input value of its type;
+		// left unknown, any concatenation with it, or any builtin taking
+		// it, would be rejected as unbounded.
+		if t := n.Type(); t != nil {
+			est := cost.RangedSizeEstimate(0, e.defaultSize(t.Kind()))
 			return &est
 		}
 		return nil

@@ -58,13 +58,11 @@ flow "adobe_commerce_orders" {
     }
   }
 
+  # The ERP gets the order through erp_orders, which maps it into the
+  # sales order of the ERP chosen by the variable erp.
   route "deliver" {
-    case "erp" {
-      when = "vars.erp_url != ''"
-      to   = [sink.erp]
-    }
     default {
-      to = [sink.outbox]
+      to = [flow.erp_orders]
     }
   }
 }

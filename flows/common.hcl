@@ -33,3 +33,31 @@ sink "file" "outbox" {
 sink "http" "erp" {
   url = var.erp_url
 }
+
+variable "erp" {
+  type        = string
+  default     = "netsuite"
+  description = "The ERP the orders go to: netsuite, sap, d365, business_central, oracle or infor. It chooses the mapping of flows/erp_orders.hcl and the shape of what the erp sink (or the outbox) receives."
+  validation {
+    condition     = contains(["netsuite", "sap", "d365", "business_central", "oracle", "infor"], var.erp)
+    error_message = "The variable erp must be one of netsuite, sap, d365, business_central, oracle, infor."
+  }
+}
+
+variable "erp_kits" {
+  type        = string
+  default     = "kit"
+  description = "How kits reach the ERP: kit (the kit line, its SKU being a kit or assembly item there) or components (its components, each with its share of the kit's amounts)."
+  validation {
+    condition     = contains(["kit", "components"], var.erp_kits)
+    error_message = "The variable erp_kits must be \"kit\" or \"components\"."
+  }
+}
+
+# The ERP side of each SKU: the ERP's item (an internal id or item number;
+# empty: the SKU itself), the unit the ERP item sells in (empty: the base
+# unit of items.csv) and how many base units that unit holds.
+table "erp_items" {
+  file = "tables/erp_items.csv"
+  key  = "sku"
+}

@@ -4,8 +4,9 @@ import (
 	"github.com/transload/transload/builtin"
 )
 
-// Channels are the values of Order.channel.
-var Channels = []string{"shopify", "amazon", "amazon_vendor", "walmart", "adobe_commerce", "bigcommerce", "edi_x12"}
+// Channels are the values of Order.channel. "b2b" is any other system
+// that sends canonical documents itself: a B2B portal, a sales app.
+var Channels = []string{"shopify", "amazon", "amazon_vendor", "walmart", "adobe_commerce", "bigcommerce", "edi_x12", "b2b"}
 
 // ModelVersion is the version of the canonical model. Field names are a
 // contract: a version never renames or removes one.
