@@ -45,7 +45,7 @@ flow "erp_orders" {
 
   validate "checks" {
     rule "totals" {
-      condition = "totals_expected(canonical) == canonical.totals.grand_total"
+      condition = "canonical.status == 'cancelled' || totals_expected(canonical) == canonical.totals.grand_total"
       message   = "The order's lines, discounts, shipping and tax do not add up to its total."
       detail    = "'They add up to ' + format_money(totals_expected(canonical)) + '; the order says ' + format_money(canonical.totals.grand_total) + '.'"
       reason    = "TOTALS_MISMATCH"
@@ -54,42 +54,46 @@ flow "erp_orders" {
 
   map "erp_document" {
     value = <<-CEL
-      vars.erp == 'netsuite' ? dyn(netsuite.sales_order(canonical)) :
-      vars.erp == 'sap' ? dyn(sap.sales_order(canonical)) :
-      vars.erp == 'd365' ? dyn(d365.sales_order(canonical)) :
-      vars.erp == 'business_central' ? dyn(business_central.sales_order(canonical)) :
-      vars.erp == 'oracle' ? dyn(oracle.sales_order(canonical)) :
-      dyn(infor.sales_order(canonical))
+      vars.erp == 'netsuite' ? dyn(netsuite.sales_order({'order': canonical, 'correlation_id': meta.correlation_id})) :
+      vars.erp == 'sap' ? dyn(sap.sales_order({'order': canonical, 'correlation_id': meta.correlation_id})) :
+      vars.erp == 'd365' ? dyn(d365.sales_order({'order': canonical, 'correlation_id': meta.correlation_id})) :
+      vars.erp == 'business_central' ? dyn(business_central.sales_order({'order': canonical, 'correlation_id': meta.correlation_id})) :
+      vars.erp == 'oracle' ? dyn(oracle.sales_order({'order': canonical, 'correlation_id': meta.correlation_id})) :
+      dyn(infor.sales_order({'order': canonical, 'correlation_id': meta.correlation_id}))
     CEL
   }
 
+  # An order cancelled before the ERP ever got it is filtered: there is
+  # nothing to cancel there. One the ERP has (an update) goes, and each
+  # ERP mapping cancels it the way its ERP does.
   route "deliver" {
     case "netsuite" {
-      when = "vars.erp_url != '' && vars.erp == 'netsuite'"
+      when = "vars.erp_url != '' && vars.erp == 'netsuite' && (canonical.status != 'cancelled' || order.update)"
       to   = [sink.netsuite]
     }
     case "sap" {
-      when = "vars.erp_url != '' && vars.erp == 'sap'"
+      when = "vars.erp_url != '' && vars.erp == 'sap' && (canonical.status != 'cancelled' || order.update)"
       to   = [sink.sap]
     }
     case "d365" {
-      when = "vars.erp_url != '' && vars.erp == 'd365'"
+      when = "vars.erp_url != '' && vars.erp == 'd365' && (canonical.status != 'cancelled' || order.update)"
       to   = [sink.d365]
     }
     case "business_central" {
-      when = "vars.erp_url != '' && vars.erp == 'business_central'"
+      when = "vars.erp_url != '' && vars.erp == 'business_central' && (canonical.status != 'cancelled' || order.update)"
       to   = [sink.business_central]
     }
     case "oracle" {
-      when = "vars.erp_url != '' && vars.erp == 'oracle'"
+      when = "vars.erp_url != '' && vars.erp == 'oracle' && (canonical.status != 'cancelled' || order.update)"
       to   = [sink.oracle]
     }
     case "infor" {
-      when = "vars.erp_url != '' && vars.erp == 'infor'"
+      when = "vars.erp_url != '' && vars.erp == 'infor' && (canonical.status != 'cancelled' || order.update)"
       to   = [sink.infor]
     }
-    default {
-      to = [sink.outbox]
+    case "outbox" {
+      when = "vars.erp_url == '' && (canonical.status != 'cancelled' || order.update)"
+      to   = [sink.outbox]
     }
   }
 }

@@ -12,13 +12,19 @@
 #     (sku,item,uom,base_units: the ERP item, the unit it is sold in, and
 #     how many base units one such unit holds). A SKU that is not there is
 #     sent as itself in its base unit. A quantity that does not convert
-#     exactly (7 EA into cases of 12) is INVALID_QUANTITY: never rounded.
+#     into a whole number of that unit (7 EA into cases of 12) is
+#     INVALID_QUANTITY: never rounded, never a fraction of a case.
 #   - Discounts: with line_discounts, the discount no line carries (an
 #     order-level coupon, an X12 heading allowance) is allocated over the
 #     lines by their net amounts, to the cent; without, it stays with the
 #     order (erp.order_discount) for an ERP with a header discount.
 #   - Money is exact: amount = gross − discount on every line; rate is
 #     gross / quantity rounded to 6 decimals, for display.
+
+type "OrderInput" {
+  schema      = "order_input.schema.json"
+  description = "What every ERP's sales_order mapping reads: the canonical order and the message's correlation id."
+}
 
 type "LinesInput" {
   schema      = "lines_input.schema.json"
@@ -137,7 +143,7 @@ mapping "quantity" {
       uom == '' ? base :
       cel.bind(per, decimal(lookup_value(tables.erp_items, input.sku, 'base_units', '1')),
       cel.bind(v, base.value / per,
-        qty(require(v, round(v, 5) == v, 'INVALID_QUANTITY',
+        qty(require(v, round(v, 0) == v, 'INVALID_QUANTITY',
           'line ' + input.line_id + ': ' + format_decimal(base.value) + ' ' + base.uom + ' of ' + input.sku
             + ' is not a whole number of ' + uom + ' (' + format_decimal(per) + ' ' + base.uom + ' each, tables/erp_items.csv)'), uom)))))
   CEL

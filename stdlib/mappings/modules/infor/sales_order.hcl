@@ -2,6 +2,6 @@
 import "erp" {}
 
 mapping "sales_order" {
-  input = commerce.Order
-  value = "{'erp': 'infor', 'order': input.channel + ':' + input.id, 'lines': erp.lines({'order': input, 'line_discounts': true})}"
+  input = erp.OrderInput
+  value = "{'erp': 'infor', 'order': input.order.channel + ':' + input.order.id, 'lines': erp.lines({'order': input.order, 'line_discounts': true})}"
 }
