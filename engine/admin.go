@@ -104,6 +104,23 @@ func (e *Engine) handler() http.Handler {
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"discarded": r.PathValue("id")})
 	}))
+	// A consistent snapshot of the store while it runs: every inbox, key
+	// and dead letter, so it is guarded like the endpoints that change data.
+	mux.HandleFunc("GET /-/backup", e.admin(func(w http.ResponseWriter, r *http.Request) {
+		b, ok := e.opts.Store.(store.Backuper)
+		if !ok {
+			writeError(w, http.StatusNotImplemented, errors.New("this store cannot write a backup"))
+			return
+		}
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.Header().Set("Content-Disposition", `attachment; filename="transload.backup"`)
+		if err := b.Backup(r.Context(), w); err != nil {
+			// The status is sent: cut the stream so the client sees a
+			// truncated body, never a complete-looking broken backup.
+			e.log.Error("backup failed", "err", err)
+			panic(http.ErrAbortHandler)
+		}
+	}))
 	mux.HandleFunc("GET /-/audit", func(w http.ResponseWriter, r *http.Request) {
 		limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
 		recs, err := e.opts.Store.Audit().List(r.Context(), limit)

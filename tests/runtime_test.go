@@ -332,3 +332,59 @@ flow "orders" {
 		t.Fatal("unhealthy")
 	}
 }
+
+// TestBackupWhileRunning: GET /-/backup streams a consistent backup of a
+// running engine's store, which restores into a new directory with the
+// dead letter the engine wrote.
+func TestBackupWhileRunning(t *testing.T) {
+	flow := `
+sink "stdout" "out" {}
+
+flow "orders" {
+  schema = "order.schema.json"
+
+  source "http" {
+    path = "/webhooks/orders"
+  }
+
+  map "canonical" {
+    fields = {
+      total = "money(string(input.id) + ',5', 'USD')"
+    }
+  }
+
+  route "out" {
+    default {
+      to = [sink.out]
+    }
+  }
+}
+`
+	addr := freePort(t)
+	e, _, _ := runtimeEngine(t, flow, map[string]string{"order.schema.json": crashSchema}, nil, addr)
+	resp, err := http.Post("http://"+addr+"/webhooks/orders", "application/json", bytes.NewBufferString(`{"id": 1, "total": "1"}`))
+	must(t, err)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusAccepted && resp.StatusCode != http.StatusOK {
+		t.Fatalf("webhook: %s", resp.Status)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	must(t, e.WaitIdle(ctx))
+	resp, err = http.Get("http://" + addr + "/-/backup")
+	must(t, err)
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("backup: %s", resp.Status)
+	}
+	dir := filepath.Join(t.TempDir(), "restored")
+	must(t, badgerstore.Restore(dir, resp.Body))
+	st, err := badgerstore.Open(dir, badgerstore.Options{GCInterval: -1})
+	must(t, err)
+	defer st.Close()
+	dls, err := st.DeadLetters().List(ctx, store.DeadLetterFilter{})
+	must(t, err)
+	if len(dls) != 1 || dls[0].Reason != "INVALID_MONEY" {
+		t.Fatalf("restored dead letters: %d", len(dls))
+	}
+}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"io"
 	"time"
 )
 
@@ -30,6 +31,13 @@ type Store interface {
 // making right now.
 type Exclusive interface {
 	Exclusive() bool
+}
+
+// Backuper is implemented by stores that can write a consistent backup of
+// everything they hold while they are in use (transload backup, GET
+// /-/backup); the embedded store restores one with badgerstore.Restore.
+type Backuper interface {
+	Backup(ctx context.Context, w io.Writer) error
 }
 
 // Errors the implementations return.

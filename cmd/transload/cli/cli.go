@@ -72,6 +72,8 @@ Start with:
 		a.diffCmd(),
 		a.docsCmd(),
 		a.dlqCmd(),
+		a.backupCmd(),
+		a.restoreCmd(),
 		a.validateCmd(),
 		a.fmtCmd(),
 		a.graphCmd(),
