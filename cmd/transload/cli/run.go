@@ -117,7 +117,7 @@ func openStore(data string, log *slog.Logger, inboxLimit int, batch bool) (store
 }
 
 func (a *app) engineOptions(dir string, rf runFlags, st store.Store, log *slog.Logger) (engine.Options, error) {
-	vars, bad := parseAssignments(rf.vars)
+	vars, bad := parseVars(rf.vars)
 	if bad != "" {
 		return engine.Options{}, fmt.Errorf("--var wants NAME=VALUE, got %q", bad)
 	}

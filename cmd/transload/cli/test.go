@@ -51,7 +51,7 @@ reports the steps, route cases and validation rules no test exercised.`,
 			if err != nil {
 				return err
 			}
-			vars, bad := parseAssignments(lf.vars)
+			vars, bad := parseVars(lf.vars)
 			if bad != "" {
 				return a.usageError(c, "--var wants NAME=VALUE, got %q", bad)
 			}

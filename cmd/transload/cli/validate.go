@@ -23,7 +23,7 @@ func (f *loadFlags) register(c *cobra.Command) {
 
 // load loads and compiles the flows in dir into the execution graph.
 func (a *app) load(c *cobra.Command, dir string, f loadFlags) (*engine.Graph, *dsl.Config, hcl.Diagnostics, error) {
-	vars, bad := parseAssignments(f.vars)
+	vars, bad := parseVars(f.vars)
 	if bad != "" {
 		return nil, nil, nil, a.usageError(c, "--var wants NAME=VALUE, got %q", bad)
 	}
