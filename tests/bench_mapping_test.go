@@ -170,28 +170,28 @@ type handAllocation struct {
 }
 
 type handShopifyOrder struct {
-	ID                   int64   `json:"id"`
-	AdminGraphqlAPIID    *string `json:"admin_graphql_api_id"`
-	CancelledAt          *string `json:"cancelled_at"`
-	CancelReason         *string `json:"cancel_reason"`
-	ClosedAt             *string `json:"closed_at"`
-	CreatedAt            string  `json:"created_at"`
-	ProcessedAt          *string `json:"processed_at"`
-	Currency             string  `json:"currency"`
-	PresentmentCurrency  *string `json:"presentment_currency"`
-	Name                 *string `json:"name"`
-	PONumber             *string `json:"po_number"`
-	Email                *string `json:"email"`
-	Phone                *string `json:"phone"`
-	Note                 *string `json:"note"`
-	FinancialStatus      *string `json:"financial_status"`
-	FulfillmentStatus    *string `json:"fulfillment_status"`
-	SourceName           *string `json:"source_name"`
-	CurrentTotalPrice    *string `json:"current_total_price"`
-	TotalPrice           string  `json:"total_price"`
-	TotalTax             string  `json:"total_tax"`
-	TaxesIncluded        bool    `json:"taxes_included"`
-	TotalPriceSet        *struct {
+	ID                  int64   `json:"id"`
+	AdminGraphqlAPIID   *string `json:"admin_graphql_api_id"`
+	CancelledAt         *string `json:"cancelled_at"`
+	CancelReason        *string `json:"cancel_reason"`
+	ClosedAt            *string `json:"closed_at"`
+	CreatedAt           string  `json:"created_at"`
+	ProcessedAt         *string `json:"processed_at"`
+	Currency            string  `json:"currency"`
+	PresentmentCurrency *string `json:"presentment_currency"`
+	Name                *string `json:"name"`
+	PONumber            *string `json:"po_number"`
+	Email               *string `json:"email"`
+	Phone               *string `json:"phone"`
+	Note                *string `json:"note"`
+	FinancialStatus     *string `json:"financial_status"`
+	FulfillmentStatus   *string `json:"fulfillment_status"`
+	SourceName          *string `json:"source_name"`
+	CurrentTotalPrice   *string `json:"current_total_price"`
+	TotalPrice          string  `json:"total_price"`
+	TotalTax            string  `json:"total_tax"`
+	TaxesIncluded       bool    `json:"taxes_included"`
+	TotalPriceSet       *struct {
 		PresentmentMoney *struct {
 			Amount       *string `json:"amount"`
 			CurrencyCode *string `json:"currency_code"`
