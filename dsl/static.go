@@ -22,9 +22,16 @@ import (
 // staticFunctions are the functions static HCL expressions may call:
 // env() and file() plus the usual Terraform string and collection helpers.
 func (l *loader) staticFunctions(dir string) map[string]function.Function {
+	fs := helperFunctions()
+	fs["env"] = l.envFunc()
+	fs["file"] = l.fileFunc(dir)
+	return fs
+}
+
+// helperFunctions are the Terraform string and collection helpers that
+// flow files and test files share.
+func helperFunctions() map[string]function.Function {
 	return map[string]function.Function{
-		"env":        l.envFunc(),
-		"file":       l.fileFunc(dir),
 		"lower":      stdlib.LowerFunc,
 		"upper":      stdlib.UpperFunc,
 		"trimspace":  stdlib.TrimSpaceFunc,

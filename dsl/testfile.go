@@ -14,7 +14,6 @@ import (
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
-	"github.com/zclconf/go-cty/cty/function/stdlib"
 
 	"github.com/transload/transload/builtin"
 )
@@ -157,22 +156,22 @@ func LoadTests(dir string, opts Options) (*TestSuite, hcl.Diagnostics) {
 }
 
 // testEvalContext evaluates static values in test files: file() relative
-// to the test file, jsonencode() for inline inputs.
+// to the test file, and the helpers of flow files (jsonencode for inline
+// inputs, jsondecode and merge to vary a payload).
 func testEvalContext(dir string) *hcl.EvalContext {
-	return &hcl.EvalContext{Functions: map[string]function.Function{
-		"file": function.New(&function.Spec{
-			Params: []function.Parameter{{Name: "path", Type: cty.String}},
-			Type:   function.StaticReturnType(cty.String),
-			Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-				b, err := os.ReadFile(filepath.Join(dir, args[0].AsString()))
-				if err != nil {
-					return cty.NilVal, fmt.Errorf("cannot read %q: %v", args[0].AsString(), unwrapPathErr(err))
-				}
-				return cty.StringVal(string(b)), nil
-			},
-		}),
-		"jsonencode": stdlib.JSONEncodeFunc,
-	}}
+	fs := helperFunctions()
+	fs["file"] = function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "path", Type: cty.String}},
+		Type:   function.StaticReturnType(cty.String),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			b, err := os.ReadFile(filepath.Join(dir, args[0].AsString()))
+			if err != nil {
+				return cty.NilVal, fmt.Errorf("cannot read %q: %v", args[0].AsString(), unwrapPathErr(err))
+			}
+			return cty.StringVal(string(b)), nil
+		},
+	})
+	return &hcl.EvalContext{Functions: fs}
 }
 
 func decodeRun(b *hcl.Block, file, dir string, opts Options, configs map[string]*Config) (*TestRun, hcl.Diagnostics) {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/transload/transload/cmd/transload/cli"
 )
 
 // TestDefaultFlowsRunOnce is the README's first command on a copy of
@@ -51,5 +53,35 @@ func TestDefaultFlowsRunOnce(t *testing.T) {
 	outbox, _ := os.ReadDir(filepath.Join(dir, ".transload", "outbox"))
 	if len(outbox) == 0 {
 		t.Errorf("nothing in the outbox:\n%s", summary)
+	}
+}
+
+// TestDefaultFlowTests runs the flow tests shipped next to the default
+// flows (transload test flows), and checks that every default flow has
+// at least one.
+func TestDefaultFlowTests(t *testing.T) {
+	var out bytes.Buffer
+	if code := cli.Main([]string{"test", "../flows"}, nil, &out, &out); code != 0 {
+		t.Fatalf("transload test flows: exit %d\n%s", code, out.String())
+	}
+	tested := map[string]bool{}
+	tests, _ := filepath.Glob("../flows/*.flowtest.hcl")
+	for _, f := range tests {
+		src, _ := os.ReadFile(f)
+		for _, m := range regexp.MustCompile(`(?m)^\s*flow\s*=\s*"([a-z0-9_]+)"`).FindAllSubmatch(src, -1) {
+			tested[string(m[1])] = true
+		}
+	}
+	flows, _ := filepath.Glob("../flows/*.hcl")
+	for _, f := range flows {
+		if strings.HasSuffix(f, ".flowtest.hcl") {
+			continue
+		}
+		src, _ := os.ReadFile(f)
+		for _, m := range regexp.MustCompile(`(?m)^flow "([a-z0-9_]+)"`).FindAllSubmatch(src, -1) {
+			if !tested[string(m[1])] {
+				t.Errorf("flow %s has no flow test in flows/*.flowtest.hcl", m[1])
+			}
+		}
 	}
 }
