@@ -15,6 +15,7 @@ import (
 // Codecs returns the shipped codecs by format name.
 func Codecs() connector.Codecs {
 	return connector.Codecs{
+		"csv":  CSV{},
 		"json": JSON{},
 		"x12":  X12{},
 		"xml":  XML{},
