@@ -39,6 +39,15 @@ func getString(obj cty.Value, name, def string) string {
 	return v.AsString()
 }
 
+// getBool returns a bool setting, or def when it is not set.
+func getBool(obj cty.Value, name string, def bool) bool {
+	v := attr(obj, name)
+	if !isSet(v) || v.Type() != cty.Bool {
+		return def
+	}
+	return v.True()
+}
+
 // getStrings returns a list-of-strings setting; null and unknown elements
 // are left out (a secret read from an unset variable is such an element).
 func getStrings(obj cty.Value, name string) []string {

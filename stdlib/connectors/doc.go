@@ -93,10 +93,48 @@
 // bound to fail or dead-lettering documents that did nothing wrong. A
 // failing token endpoint is retryable for the same reason.
 //
+// What the ERP APIs need is in the http sink itself, as settings, rather
+// than in one connector per ERP: the ERPs differ in how they authenticate
+// and find a document, not in how a document travels.
+//
+//   - auth "netsuite" is NetSuite token-based authentication: OAuth 1.0a
+//     (RFC 5849) with HMAC-SHA256, the realm the account id upper-cased
+//     with "-" as "_". Every request (deliveries, finds, CSRF fetches) is
+//     signed over its method, its URL without the query and the sorted,
+//     percent-encoded parameters (the query's and the protocol's; bodies
+//     are JSON or XML, never form-encoded, so they are not signed), with
+//     a fresh timestamp and a random 20-character nonce. A 401 is not
+//     retried: the same credentials would be refused again.
+//   - csrf = true is SAP Gateway's CSRF protection. The token is fetched
+//     with a GET of url (a HEAD is not accepted by every Gateway release)
+//     carrying "x-csrf-token: Fetch" and the sink's authentication, kept
+//     per sink with the session cookies of the answer in a cookie jar of
+//     the sink's own (only csrf sinks keep cookies), and sent with every
+//     POST, PUT and PATCH. A 403 "x-csrf-token: Required" fetches a new
+//     token once and repeats the request at once, within the same
+//     delivery attempt; a second one is a rejection like any 403. A
+//     failed fetch never sent the document, so its retryable errors wrap
+//     ErrNotSent. Concurrent deliveries share one fetch, since each fetch
+//     may open a new session.
+//   - find_collection = true reads find_url's 200 answer as a query
+//     result: an empty collection is "not found", the first element of a
+//     non-empty one the document found. A top-level array, OData v4
+//     "value", OData v2 "d"."results" and Oracle's (and NetSuite's
+//     record list's) "items" are recognised; any other answer is a
+//     permanent INVALID_SETTING error, since find_url then names the wrong
+//     thing and no retry can help.
+//   - format = "xml" takes XML text or a structured document, a map with
+//     one key (the root element), encoded by stdlib/codec/xmldoc with the
+//     sink's xml_namespace, xml_money and xml_unit. The file sink encodes
+//     the same way with the same settings, so an outbox shows the bytes
+//     an XML endpoint (Infor ION) would get. The import follows the layout
+//     rule (stdlib may import stdlib); no encoder registry is needed for
+//     one codec that both sinks share.
+//
 // # Imports
 //
 // builtin, engine/connector (whose ConfigSpec aliases dsl's, so this
-// package does not import dsl, per the layout rule), the standard library,
-// github.com/fsnotify/fsnotify, github.com/robfig/cron/v3 and
-// github.com/zclconf/go-cty.
+// package does not import dsl, per the layout rule), stdlib/codec/xmldoc,
+// the standard library, github.com/fsnotify/fsnotify,
+// github.com/robfig/cron/v3 and github.com/zclconf/go-cty.
 package connectors

@@ -15,6 +15,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/transload/transload/engine/connector"
+	"github.com/transload/transload/stdlib/codec/xmldoc"
 )
 
 // The modes of the file sink.
@@ -45,8 +46,9 @@ var FileSinkSpec = &connector.ConfigSpec{
 		"a key whose file already exists is treated as delivered, which makes retries and replays safe " +
 		"(an update delivery replaces the file). In \"append\" mode every document is appended as one line to one file, " +
 		"made durable with fsync before the delivery succeeds; a retry after a crash may append a line twice. " +
-		"A string body (generated EDI or XML) is written as it is; any other body as canonical JSON.",
-	Attrs: []*connector.AttrSpec{
+		"With format = \"json\" (the default), a string body (generated EDI or XML) is written as it is and any other body as canonical JSON; " +
+		"with format = \"xml\", a document is written as the http sink would send it with the same settings.",
+	Attrs: append([]*connector.AttrSpec{
 		{
 			Name: "dir", Type: cty.String, Required: true,
 			Doc:     "The outbox folder, created when missing. A relative path is relative to the engine's data directory (not the flows folder: outputs are data).",
@@ -69,7 +71,13 @@ var FileSinkSpec = &connector.ConfigSpec{
 				"set .xml or .edi for generated XML or X12.",
 			Example: `extension = ".edi"`,
 		},
-	},
+		{
+			Name: "format", Type: cty.String, Default: cty.StringVal("json"), OneOf: []string{"json", "xml"},
+			Doc: "The file format. \"json\": a string body as it is, any other body as canonical JSON. " + xmlFormatDoc +
+				" XML is written in document mode only (several XML documents in one file are not XML); the default extension is then .xml.",
+			Example: `format = "xml"`,
+		},
+	}, xmlAttrSpecs()...),
 	Check: func(v cty.Value) error {
 		mode := getString(v, "mode", fileModeDocument)
 		if f := getString(v, "file", ""); isSet(attr(v, "file")) {
@@ -91,7 +99,10 @@ var FileSinkSpec = &connector.ConfigSpec{
 		if isSet(attr(v, "dir")) && getString(v, "dir", "") == "" {
 			return errors.New("dir must not be empty")
 		}
-		return nil
+		if getString(v, "format", "json") == "xml" && mode != fileModeDocument {
+			return errors.New(`the setting format = "xml" needs mode = "document": several XML documents in one file are not XML`)
+		}
+		return checkXMLSettings(v)
 	},
 }
 
@@ -115,6 +126,9 @@ type FileSink struct {
 	mode string
 	ext  string
 	app  *appendWriter
+	// xml is set when format = "xml": the options documents are encoded
+	// with.
+	xml *xmldoc.EncodeOptions
 }
 
 // NewFileSink builds a file sink from its params.
@@ -134,6 +148,13 @@ func NewFileSink(p connector.SinkParams) (connector.Sink, error) {
 		dir:  resolvePath(base, dir),
 		mode: getString(p.Config, "mode", fileModeDocument),
 		ext:  getString(p.Config, "extension", ""),
+	}
+	if getString(p.Config, "format", "json") == "xml" {
+		opts := xmlOptions(p.Config)
+		s.xml = &opts
+		if s.ext == "" {
+			s.ext = ".xml"
+		}
 	}
 	if s.ext != "" && !strings.HasPrefix(s.ext, ".") {
 		s.ext = "." + s.ext
@@ -182,7 +203,7 @@ func (s *FileSink) writeDocument(d *connector.Delivery) (resp *connector.Respons
 	if d.Key == "" {
 		return nil, false, connector.Permanent(ReasonMissingKey, errors.New("document mode names each file after the business key, and this delivery has none"))
 	}
-	data, isString, err := encodeBody(d)
+	data, isString, err := s.encodeBody(d)
 	if err != nil {
 		return nil, false, connector.Permanent(ReasonUnencodable, err)
 	}
@@ -209,7 +230,7 @@ func (s *FileSink) appendBatch(ds []*connector.Delivery, resps []*connector.Resp
 	var lines [][]byte
 	var idx []int
 	for i, d := range ds {
-		data, _, err := encodeBody(d)
+		data, _, err := s.encodeBody(d)
 		if err != nil {
 			errs[i] = connector.Permanent(ReasonUnencodable, err)
 			continue
@@ -242,8 +263,13 @@ func (s *FileSink) Close(context.Context) error {
 }
 
 // encodeBody renders a body: a string as is, anything else as canonical
-// JSON.
-func encodeBody(d *connector.Delivery) (data []byte, isString bool, err error) {
+// JSON, or with format = "xml" as the http sink encodes XML.
+func (s *FileSink) encodeBody(d *connector.Delivery) (data []byte, isString bool, err error) {
+	if s.xml != nil {
+		_, isString = d.Body.(string)
+		data, err = encodeXMLBody(d.Body, *s.xml)
+		return data, isString, err
+	}
 	if str, ok := d.Body.(string); ok {
 		return []byte(str), true, nil
 	}

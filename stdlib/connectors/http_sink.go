@@ -12,6 +12,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"strconv"
 	"strings"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/transload/transload/builtin"
 	"github.com/transload/transload/engine/connector"
+	"github.com/transload/transload/stdlib/codec/xmldoc"
 )
 
 // The idempotency strategies of the http sink.
@@ -33,9 +35,10 @@ const (
 
 // The auth types of the http sink.
 const (
-	authBasic  = "basic"
-	authBearer = "bearer"
-	authOAuth2 = "oauth2"
+	authBasic    = "basic"
+	authBearer   = "bearer"
+	authOAuth2   = "oauth2"
+	authNetSuite = "netsuite"
 )
 
 // Limits on what the http sink reads of an answer.
@@ -47,8 +50,11 @@ const (
 )
 
 var httpAuthSpec = &connector.ConfigSpec{
-	Doc: "How the sink authenticates; the label is the type: \"basic\" (username, password), \"bearer\" (token) " +
-		"or \"oauth2\" (the client-credentials grant: token_url, client_id, client_secret, scopes). " +
+	Doc: "How the sink authenticates; the label is the type: \"basic\" (username, password), \"bearer\" (token), " +
+		"\"oauth2\" (the client-credentials grant: token_url, client_id, client_secret, scopes) " +
+		"or \"netsuite\" (NetSuite token-based authentication, OAuth 1.0a with HMAC-SHA256: account, consumer_key, " +
+		"consumer_secret, token_id, token_secret; every request is signed with a fresh timestamp and random nonce, " +
+		"the realm is the account id in upper case with \"-\" written \"_\"). " +
 		"OAuth2 tokens are cached until shortly before they expire; on a 401 the token is fetched again once " +
 		"and the request repeated once. A credential that is set but empty (env() of an unset variable) still lets the " +
 		"flow load: the sink logs a warning and holds every delivery back as retryable, sending nothing, until it is set.",
@@ -71,6 +77,17 @@ var httpAuthSpec = &connector.ConfigSpec{
 			Doc:     "Extra form fields for the token request (oauth2), such as an audience or a resource.",
 			Example: `params = { audience = "https://api.example.com" }`,
 		},
+		{
+			Name: "account", Type: cty.String,
+			Doc: "The NetSuite account id (netsuite), as in the account's URLs or under Setup > Company > Company Information: " +
+				"\"1234567\", or \"1234567_SB1\" (also written \"1234567-sb1\") for a sandbox. The OAuth realm is this id in " +
+				"upper case with \"-\" written \"_\".",
+			Example: `account = var.netsuite_account`,
+		},
+		{Name: "consumer_key", Type: cty.String, Doc: "The consumer key of the NetSuite integration record (netsuite).", Example: `consumer_key = env("NETSUITE_CONSUMER_KEY")`},
+		{Name: "consumer_secret", Type: cty.String, Secret: true, Doc: "The consumer secret of the NetSuite integration record (netsuite).", Example: `consumer_secret = env("NETSUITE_CONSUMER_SECRET")`},
+		{Name: "token_id", Type: cty.String, Doc: "The token id of the NetSuite access token (netsuite), for the user and role the integration acts as.", Example: `token_id = env("NETSUITE_TOKEN_ID")`},
+		{Name: "token_secret", Type: cty.String, Secret: true, Doc: "The token secret of the NetSuite access token (netsuite).", Example: `token_secret = env("NETSUITE_TOKEN_SECRET")`},
 	},
 }
 
@@ -83,7 +100,7 @@ var HTTPSinkSpec = &connector.ConfigSpec{
 		"any other answer is a permanent rejection (REJECTED_BY_TARGET) that goes to the dead letters with the status " +
 		"and the start of the answer. Redirects are not followed: point url at the final address. " +
 		"Every request carries X-Correlation-ID.",
-	Attrs: []*connector.AttrSpec{
+	Attrs: append([]*connector.AttrSpec{
 		{
 			Name: "url", Type: cty.String, Required: true,
 			Doc:     "The endpoint, http:// or https://. The per-message path is appended to it.",
@@ -107,8 +124,7 @@ var HTTPSinkSpec = &connector.ConfigSpec{
 		},
 		{
 			Name: "format", Type: cty.String, Default: cty.StringVal("json"), OneOf: []string{"json", "xml"},
-			Doc: "The body format. \"json\": the document as canonical JSON. \"xml\": the document must already be " +
-				"XML text (a string, e.g. from a template); any other document is refused as UNENCODABLE_DOCUMENT.",
+			Doc:     "The body format. \"json\": the document as canonical JSON (Content-Type application/json). " + xmlFormatDoc + " Content-Type application/xml.",
 			Example: `format = "xml"`,
 		},
 		{
@@ -136,7 +152,25 @@ var HTTPSinkSpec = &connector.ConfigSpec{
 				"or text appended to url like path.",
 			Example: `find_url = "'/eid:' + canonical.id"`,
 		},
-	},
+		{
+			Name: "find_collection", Type: cty.Bool, Default: cty.False,
+			Doc: "With idempotency = \"find\": find_url queries a collection (a filter on the external key) instead of " +
+				"reading one document, so a 200 answer says found or not by its content: an empty collection is \"not found\", " +
+				"a non-empty one \"found\", its first element the response. A collection is a JSON array, or an object whose " +
+				"\"value\" (OData v4: Dynamics 365, Business Central), \"d\".\"results\" (OData v2: SAP) or \"items\" (Oracle REST) " +
+				"is an array; any other 200 answer is a permanent INVALID_SETTING error. 404 still means \"not found\".",
+			Example: `find_collection = true`,
+		},
+		{
+			Name: "csrf", Type: cty.Bool, Default: cty.False,
+			Doc: "Send a CSRF token with every POST, PUT and PATCH, as SAP Gateway (OData) services require: before the first " +
+				"one, the sink reads url (GET) with \"x-csrf-token: Fetch\" and its authentication, keeps the token the answer's " +
+				"x-csrf-token header holds and the session cookies it sets (in a cookie jar of the sink's own), and sends both " +
+				"with the modifying requests. A 403 answer with \"x-csrf-token: Required\" (an expired token or session) fetches " +
+				"a new token once and repeats the request at once, within the same delivery attempt.",
+			Example: `csrf = true`,
+		},
+	}, xmlAttrSpecs()...),
 	Blocks: []*connector.BlockSpec{{Name: "auth", Doc: httpAuthSpec.Doc, Spec: httpAuthSpec, Labels: []string{"type"}}},
 	Check:  checkHTTPSink,
 }
@@ -154,6 +188,12 @@ func checkHTTPSink(v cty.Value) error {
 	}
 	if h := getString(v, "idempotency_header", "Idempotency-Key"); h == "" || strings.ContainsAny(h, " :\r\n") {
 		return fmt.Errorf("idempotency_header %q is not a header name", h)
+	}
+	if getBool(v, "find_collection", false) && getString(v, "idempotency", idemHeader) != idemFind {
+		return errors.New(`the setting find_collection is only used with idempotency = "find"`)
+	}
+	if err := checkXMLSettings(v); err != nil {
+		return err
 	}
 	_, err := newHTTPAuth(attr(v, "auth"), nil, 0)
 	return err
@@ -183,7 +223,7 @@ func httpSinkIdempotency(cfg cty.Value) connector.Idempotency {
 //
 // Lifecycle: ready once built; Deliver and Find may be called
 // concurrently (they share one connection pool and, for oauth2, one
-// cached token). Close closes idle connections; it is safe twice and
+// cached token; with csrf, one CSRF token and one cookie jar). Close closes idle connections; it is safe twice and
 // without any delivery.
 type HTTPSink struct {
 	name       string
@@ -197,6 +237,11 @@ type HTTPSink struct {
 	auth       httpAuth
 	transport  *http.Transport
 	client     *http.Client
+	// findCollection: find_url answers a collection (find_collection).
+	findCollection bool
+	// csrf holds the CSRF token when csrf = true (nil otherwise).
+	csrf    *csrfTokens
+	xmlOpts xmldoc.EncodeOptions
 }
 
 // NewHTTPSink builds an http sink from its params.
@@ -212,6 +257,9 @@ func NewHTTPSink(p connector.SinkParams) (connector.Sink, error) {
 		format:     getString(p.Config, "format", "json"),
 		idem:       getString(p.Config, "idempotency", idemHeader),
 		idemHeader: getString(p.Config, "idempotency_header", "Idempotency-Key"),
+
+		findCollection: getBool(p.Config, "find_collection", false),
+		xmlOpts:        xmlOptions(p.Config),
 	}
 	s.timeout, _ = getDuration(p.Config, "timeout", 30*time.Second)
 	s.transport = http.DefaultTransport.(*http.Transport).Clone()
@@ -219,6 +267,17 @@ func NewHTTPSink(p connector.SinkParams) (connector.Sink, error) {
 		Transport: s.transport,
 		// A redirected POST would turn into a GET: redirects are refusals.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	if getBool(p.Config, "csrf", false) {
+		// A CSRF token is bound to the session its cookies name. Only
+		// these sinks keep cookies: elsewhere a cookie a target sets could
+		// change what later deliveries mean to it.
+		jar, err := cookiejar.New(nil)
+		if err != nil {
+			return nil, fmt.Errorf("http sink %s: %w", p.Name, err)
+		}
+		s.client.Jar = jar
+		s.csrf = &csrfTokens{}
 	}
 	auth, err := newHTTPAuth(attr(p.Config, "auth"), s.client, s.timeout)
 	if err != nil {
@@ -244,7 +303,7 @@ func (s *HTTPSink) Deliver(ctx context.Context, d *connector.Delivery) (*connect
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.send(ctx, s.method, target, body, ctype, d)
+	res, err := s.send(ctx, s.method, target, body, ctype, d, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -256,7 +315,9 @@ func (s *HTTPSink) Deliver(ctx context.Context, d *connector.Delivery) (*connect
 
 // Find reads find_url: 200 means the document exists (its answer is
 // mapped like a delivery's), 404 that it does not; anything else is an
-// error classified like a delivery's.
+// error classified like a delivery's. With find_collection, a 200 answer
+// is a collection, and an empty one means the document does not exist
+// (findInCollection).
 func (s *HTTPSink) Find(ctx context.Context, d *connector.Delivery) (bool, *connector.Response, error) {
 	if s.idem != idemFind {
 		return false, nil, fmt.Errorf("http sink %s: Find is only used with idempotency = \"find\", not %q", s.name, s.idem)
@@ -272,12 +333,15 @@ func (s *HTTPSink) Find(ctx context.Context, d *connector.Delivery) (bool, *conn
 			return false, nil, err
 		}
 	}
-	res, err := s.send(ctx, http.MethodGet, target, nil, "", d)
+	res, err := s.send(ctx, http.MethodGet, target, nil, "", d, nil)
 	if err != nil {
 		return false, nil, err
 	}
 	switch res.status {
 	case http.StatusOK:
+		if s.findCollection {
+			return findInCollection(res, target)
+		}
 		return true, res.response(), nil
 	case http.StatusNotFound:
 		return false, nil, nil
@@ -309,11 +373,11 @@ func setting(d *connector.Delivery, name string) string {
 // encode renders the body in the sink's format.
 func (s *HTTPSink) encode(body any) ([]byte, string, error) {
 	if s.format == "xml" {
-		str, ok := body.(string)
-		if !ok {
-			return nil, "", &connector.PermanentError{Reason: ReasonUnencodable, Err: fmt.Errorf("xml body must be a string (XML text), not %T", body)}
+		b, err := encodeXMLBody(body, s.xmlOpts)
+		if err != nil {
+			return nil, "", &connector.PermanentError{Reason: ReasonUnencodable, Err: err}
 		}
-		return []byte(str), "application/xml", nil
+		return b, "application/xml", nil
 	}
 	b, err := builtin.AppendJSON(nil, body)
 	if err != nil {
@@ -345,30 +409,58 @@ type httpResult struct {
 	body   []byte
 }
 
-// send makes one request, and once more with a fresh token when an
-// oauth2 target answers 401.
-func (s *HTTPSink) send(ctx context.Context, method, target string, body []byte, ctype string, d *connector.Delivery) (*httpResult, error) {
-	for attempt := 0; ; attempt++ {
+// send makes one request, and repeats it at once, within the same
+// delivery attempt, in two cases, each at most once: an oauth2 target
+// answers 401 (with a fresh token), and a csrf target answers a modifying
+// request 403 "x-csrf-token: Required" (with a fresh CSRF token). extra
+// headers win over the delivery's.
+func (s *HTTPSink) send(ctx context.Context, method, target string, body []byte, ctype string, d *connector.Delivery, extra map[string]string) (*httpResult, error) {
+	u, err := url.Parse(target)
+	if err != nil {
+		return nil, &connector.PermanentError{Reason: ReasonInvalidSetting, Err: fmt.Errorf("the request URL %q is not valid: %v", redactURL(target), err)}
+	}
+	modifying := method != http.MethodGet && method != http.MethodHead
+	authRetried, csrfRetried := false, false
+	for {
 		authz := ""
 		if s.auth != nil {
-			var err error
-			if authz, err = s.auth.authorization(ctx); err != nil {
+			if authz, err = s.auth.authorization(ctx, method, u); err != nil {
 				return nil, err
 			}
 		}
-		res, err := s.roundTrip(ctx, method, target, body, ctype, authz, d)
+		hdr := extra
+		csrfToken := ""
+		if s.csrf != nil && modifying {
+			if csrfToken, err = s.csrf.get(ctx, func(ctx context.Context) (string, error) { return s.fetchCSRFToken(ctx, d) }); err != nil {
+				return nil, err
+			}
+			if csrfToken != "" {
+				hdr = map[string]string{csrfHeader: csrfToken}
+				for k, v := range extra {
+					hdr[k] = v
+				}
+			}
+		}
+		res, err := s.roundTrip(ctx, method, target, body, ctype, authz, d, hdr)
 		if err != nil {
 			return nil, err
 		}
-		if res.status == http.StatusUnauthorized && attempt == 0 && s.auth != nil && s.auth.invalidate(authz) {
+		if res.status == http.StatusUnauthorized && !authRetried && s.auth != nil && s.auth.invalidate(authz) {
+			authRetried = true
 			s.log.Info("the target refused the token (401); fetching a new one and trying once more", "url", redactURL(target))
+			continue
+		}
+		if s.csrf != nil && modifying && !csrfRetried && csrfRequired(res) {
+			csrfRetried = true
+			s.csrf.invalidate(csrfToken)
+			s.log.Info("the target requires a new CSRF token (403); fetching one and trying once more", "url", redactURL(target))
 			continue
 		}
 		return res, nil
 	}
 }
 
-func (s *HTTPSink) roundTrip(ctx context.Context, method, target string, body []byte, ctype, authz string, d *connector.Delivery) (*httpResult, error) {
+func (s *HTTPSink) roundTrip(ctx context.Context, method, target string, body []byte, ctype, authz string, d *connector.Delivery, extra map[string]string) (*httpResult, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 	var rd io.Reader
@@ -380,7 +472,7 @@ func (s *HTTPSink) roundTrip(ctx context.Context, method, target string, body []
 		return nil, &connector.PermanentError{Reason: ReasonInvalidSetting, Err: fmt.Errorf("building the request to %s: %v", redactURL(target), err)}
 	}
 	h := req.Header
-	for _, hs := range []map[string]string{d.Settings["headers"], d.Headers} {
+	for _, hs := range []map[string]string{d.Settings["headers"], d.Headers, extra} {
 		for k, v := range hs {
 			if !validHeader(k, v) {
 				return nil, &connector.PermanentError{Reason: ReasonInvalidSetting, Err: fmt.Errorf("header %q: the name must be a token and the value must not contain line breaks or NUL", k)}
@@ -470,18 +562,24 @@ func (r *httpResult) response() *connector.Response {
 		}
 	}
 	if out.Ref == "" {
-		if m, ok := out.Body.(map[string]any); ok {
-			switch id := m["id"].(type) {
-			case string:
-				out.Ref = id
-			case int64:
-				out.Ref = strconv.FormatInt(id, 10)
-			case builtin.Decimal:
-				out.Ref = id.String()
-			}
-		}
+		out.Ref = refOf(out.Body)
 	}
 	return out
+}
+
+// refOf is the "id" field of a decoded answer, or "".
+func refOf(body any) string {
+	if m, ok := body.(map[string]any); ok {
+		switch id := m["id"].(type) {
+		case string:
+			return id
+		case int64:
+			return strconv.FormatInt(id, 10)
+		case builtin.Decimal:
+			return id.String()
+		}
+	}
+	return ""
 }
 
 func looksJSON(ctype string, body []byte) bool {
@@ -566,8 +664,9 @@ func redactURL(raw string) string {
 
 // httpAuth adds credentials to requests.
 type httpAuth interface {
-	// authorization returns the Authorization header value.
-	authorization(ctx context.Context) (string, error)
+	// authorization returns the Authorization header value of a request
+	// (a signature covers its method and URL).
+	authorization(ctx context.Context, method string, u *url.URL) (string, error)
 	// invalidate forgets credentials the target refused with 401 (used is
 	// the value sent); it reports whether trying again with fresh ones may
 	// help.
@@ -614,7 +713,8 @@ func newHTTPAuth(v cty.Value, client *http.Client, timeout time.Duration) (httpA
 		return nil
 	}
 	allow := func(names ...string) error {
-		for _, n := range []string{"username", "password", "token", "token_url", "client_id", "client_secret", "scopes", "client_auth", "params"} {
+		for _, n := range []string{"username", "password", "token", "token_url", "client_id", "client_secret", "scopes", "client_auth", "params",
+			"account", "consumer_key", "consumer_secret", "token_id", "token_secret"} {
 			if isSet(attr(v, n)) && !contains(names, n) {
 				return fmt.Errorf("auth %q does not use %s", typ, n)
 			}
@@ -663,8 +763,27 @@ func newHTTPAuth(v cty.Value, client *http.Client, timeout time.Duration) (httpA
 			timeout:      timeout,
 			now:          time.Now,
 		}
+	case authNetSuite:
+		if err := allow("account", "consumer_key", "consumer_secret", "token_id", "token_secret"); err != nil {
+			return nil, err
+		}
+		if err := require("account", "consumer_key", "consumer_secret", "token_id", "token_secret"); err != nil {
+			return nil, err
+		}
+		if err := checkNetSuiteAccount(str("account")); err != nil {
+			return nil, err
+		}
+		auth = &netsuiteAuth{
+			realm:          netsuiteRealm(str("account")),
+			consumerKey:    str("consumer_key"),
+			consumerSecret: str("consumer_secret"),
+			tokenID:        str("token_id"),
+			tokenSecret:    str("token_secret"),
+			now:            time.Now,
+			nonce:          netsuiteNonce,
+		}
 	default:
-		return nil, fmt.Errorf("auth type %q is not one of \"basic\", \"bearer\", \"oauth2\"", typ)
+		return nil, fmt.Errorf("auth type %q is not one of \"basic\", \"bearer\", \"oauth2\", \"netsuite\"", typ)
 	}
 	if len(empty) > 0 {
 		return &unconfiguredAuth{inner: auth, typ: typ, empty: empty}, nil
@@ -686,7 +805,7 @@ func (a *unconfiguredAuth) problem() string {
 	return fmt.Sprintf("auth %q: %s is empty (if it reads env(\"…\"), that environment variable is unset or empty)", a.typ, strings.Join(a.empty, " and "))
 }
 
-func (a *unconfiguredAuth) authorization(context.Context) (string, error) {
+func (a *unconfiguredAuth) authorization(context.Context, string, *url.URL) (string, error) {
 	return "", &connector.RetryableError{Err: fmt.Errorf("%w: %s; set it and reload", connector.ErrNotSent, a.problem())}
 }
 func (a *unconfiguredAuth) invalidate(string) bool { return false }
@@ -708,7 +827,9 @@ type staticAuth struct {
 	secrets []string
 }
 
-func (a *staticAuth) authorization(context.Context) (string, error) { return a.value, nil }
-func (a *staticAuth) invalidate(string) bool                        { return false }
-func (a *staticAuth) redact(s string) string                        { return redactSecrets(s, a.secrets...) }
-func (a *staticAuth) String() string                                { return "[redacted]" }
+func (a *staticAuth) authorization(context.Context, string, *url.URL) (string, error) {
+	return a.value, nil
+}
+func (a *staticAuth) invalidate(string) bool { return false }
+func (a *staticAuth) redact(s string) string { return redactSecrets(s, a.secrets...) }
+func (a *staticAuth) String() string         { return "[redacted]" }

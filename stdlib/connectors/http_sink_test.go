@@ -434,11 +434,11 @@ func TestHTTPSinkFormats(t *testing.T) {
 	if r.method != "PUT" || r.body != `<order id="1001"/>` || r.header.Get("Content-Type") != "application/xml" {
 		t.Fatalf("request %+v", r)
 	}
-	d.Body = map[string]any{"id": "1001"}
+	d.Body = []any{"1001"}
 	_, err := sink.Deliver(context.Background(), d)
 	var perm *connector.PermanentError
-	if !errors.As(err, &perm) || perm.Reason != ReasonUnencodable || !strings.Contains(err.Error(), "xml body must be a string") {
-		t.Fatalf("map as xml: %v", err)
+	if !errors.As(err, &perm) || perm.Reason != ReasonUnencodable || !strings.Contains(err.Error(), "xml body must be XML text (a string) or a map with one key") {
+		t.Fatalf("list as xml: %v", err)
 	}
 	if len(tg.requests()) != 1 {
 		t.Fatal("an unencodable document was sent")

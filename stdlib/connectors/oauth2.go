@@ -42,7 +42,7 @@ type oauth2Auth struct {
 	expires time.Time // zero: until the target refuses it
 }
 
-func (o *oauth2Auth) authorization(ctx context.Context) (string, error) {
+func (o *oauth2Auth) authorization(ctx context.Context, _ string, _ *url.URL) (string, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.token != "" && (o.expires.IsZero() || o.now().Before(o.expires)) {
