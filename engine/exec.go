@@ -133,7 +133,11 @@ type state struct {
 	// doc is the document this state processes when a split made it a
 	// part of its message (nil: the whole input). Dedupe hashes it, so
 	// the same order in two overlapping pages is the same document.
-	doc     any
+	doc any
+	// keyed is true when a dedupe step ran on this document (after the
+	// split or decode that made it a part): its key then names it alone,
+	// and deliveries use it as is instead of suffixing the part.
+	keyed   bool
 	update  bool
 	dedupe  *store.Op
 	pending []*store.Op
@@ -449,6 +453,7 @@ func (x *deps) dedupe(ctx context.Context, rt *flowRuntime, st *state, step *dsl
 	case !errors.Is(err, store.ErrNotFound):
 		return nil, false, &errRetry{err: fmt.Errorf("reading dedupe key: %w", err), policy: dsl.DefaultPolicy}
 	}
+	st.keyed = true
 	val, _ := json.Marshal(dedupeRecord{Hash: hash, Message: st.env.ID, At: x.now()})
 	// Lazy: a mark lost in a crash makes the message run again, and the
 	// ledger then finds its deliveries done.
@@ -627,7 +632,9 @@ func (x *deps) deliverTo(ctx context.Context, st *state, dl *dsl.Deliver, sinkNa
 	if h == nil {
 		return nil, fmt.Errorf("sink %q is not running", sinkName)
 	}
-	key = subKey(key, st.part)
+	if !st.keyed {
+		key = subKey(key, st.part)
+	}
 	d := &connector.Delivery{
 		Key: key, IdempotencyKey: idempotencyKey(sinkName, key), Body: body, Headers: headers, Settings: settings,
 		Attempt: len(st.env.Attempts) + 1, Update: st.update, CorrelationID: st.env.CorrelationID,

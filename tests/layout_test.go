@@ -27,7 +27,9 @@ var allowedImports = []struct {
 	{"engine/store", []string{"engine/store"}},
 	{"engine", []string{"engine", "dsl", "builtin"}},
 	{"stdlib", []string{"stdlib", "builtin", "engine/connector"}},
-	{"examples", []string{"examples", "builtin", "dsl", "engine", "stdlib"}},
+	// An example of an extension builds its own transload binary: it may
+	// use the CLI and the wiring, the public entry points of cmd.
+	{"examples", []string{"examples", "builtin", "dsl", "engine", "stdlib", "cmd/transload/cli", "cmd/transload/wire"}},
 	{"cmd", []string{""}},
 	{"tests", []string{""}},
 }

@@ -7,6 +7,8 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/transload/transload/cmd/transload/wire"
 )
 
 // exitError carries an exit code out of a command.
@@ -19,7 +21,18 @@ var errFailed = exitError{code: 1}
 
 // Main runs the CLI with args and returns the process exit code.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	root := newRoot(stdin, stdout, stderr)
+	return MainWith(args, stdin, stdout, stderr)
+}
+
+// MainWith is Main with extensions: a transload binary of your own, with
+// your builtin libraries or connectors, is
+//
+//	func main() {
+//		os.Exit(cli.MainWith(os.Args[1:], os.Stdin, os.Stdout, os.Stderr,
+//			wire.WithLibraries(mylib.Library())))
+//	}
+func MainWith(args []string, stdin io.Reader, stdout, stderr io.Writer, ext ...wire.Option) int {
+	root := newRoot(stdin, stdout, stderr, ext)
 	root.SetArgs(args)
 	err := root.Execute()
 	var ee exitError
@@ -39,10 +52,12 @@ type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	color          bool
+	// ext are the extensions every command's registries get.
+	ext []wire.Option
 }
 
-func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
-	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, color: isTerminal(stderr)}
+func newRoot(stdin io.Reader, stdout, stderr io.Writer, ext []wire.Option) *cobra.Command {
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, color: isTerminal(stderr), ext: ext}
 	root := &cobra.Command{
 		Use:   "transload",
 		Short: "The integration engine that connects sales channels to ERPs",

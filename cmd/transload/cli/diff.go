@@ -55,7 +55,7 @@ shadow check before a cutover.`,
 				fmt.Fprintf(a.stderr, "Error: %v\n", err)
 				return errFailed
 			}
-			w, err := newWiring()
+			w, err := a.newWiring()
 			if err != nil {
 				return err
 			}

@@ -24,7 +24,7 @@ functions, the connectors' settings specs and the model itself. With --check
 it writes nothing and exits with status 1 when a file is out of date.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
-			w, err := newWiring()
+			w, err := a.newWiring()
 			if err != nil {
 				return err
 			}

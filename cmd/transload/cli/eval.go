@@ -71,7 +71,7 @@ of the input, reprinting the result: a playground beside the editor.`,
 					a.printDiagnostics(cfg, diags)
 					return errFailed
 				}
-				w, err := newWiring()
+				w, err := a.newWiring()
 				if err != nil {
 					return err
 				}

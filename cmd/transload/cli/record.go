@@ -81,7 +81,7 @@ behaviour, so a later change that alters it fails.`,
 			default:
 				return a.usageError(c, "give --flow and --input, or --dead-letter")
 			}
-			w, err := newWiring()
+			w, err := a.newWiring()
 			if err != nil {
 				return err
 			}

@@ -125,7 +125,7 @@ func (a *app) engineOptions(dir string, rf runFlags, st store.Store, log *slog.L
 	if bad != "" {
 		return engine.Options{}, fmt.Errorf("--table wants NAME=FILE, got %q", bad)
 	}
-	w, err := newWiring()
+	w, err := a.newWiring()
 	if err != nil {
 		return engine.Options{}, err
 	}

@@ -47,7 +47,7 @@ reports the steps, route cases and validation rules no test exercised.`,
 					return a.usageError(c, "--run: %v", err)
 				}
 			}
-			w, err := newWiring()
+			w, err := a.newWiring()
 			if err != nil {
 				return err
 			}

@@ -31,7 +31,7 @@ func (a *app) load(c *cobra.Command, dir string, f loadFlags) (*engine.Graph, *d
 	if bad != "" {
 		return nil, nil, nil, a.usageError(c, "--table wants NAME=FILE, got %q", bad)
 	}
-	w, err := newWiring()
+	w, err := a.newWiring()
 	if err != nil {
 		return nil, nil, nil, err
 	}

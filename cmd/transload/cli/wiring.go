@@ -7,7 +7,7 @@ import (
 	"github.com/transload/transload/cmd/transload/wire"
 )
 
-func newWiring() (*wire.Set, error) { return wire.New() }
+func (a *app) newWiring() (*wire.Set, error) { return wire.New(a.ext...) }
 
 // varEnvPrefix names variables set in the environment, as Terraform's
 // TF_VAR_: TRANSLOAD_VAR_erp_url=https://… sets erp_url. --var wins.

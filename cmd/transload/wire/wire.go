@@ -30,8 +30,56 @@ type Set struct {
 	Codecs     connector.Codecs
 }
 
-// New builds the registries.
-func New() (*Set, error) {
+// Option adds an extension to the registries New builds: a builtin
+// library, connectors, a codec or mapping modules of your own, for a
+// transload binary built with them (cli.MainWith).
+type Option func(*Set) error
+
+// WithLibraries adds builtin function libraries.
+func WithLibraries(libs ...*builtin.Library) Option {
+	return func(s *Set) error {
+		for _, l := range libs {
+			if err := s.Registry.Add(l, 0); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// WithConnectors adds source and sink types: register calls AddSource and
+// AddSink on the registry.
+func WithConnectors(register func(*connector.Registry) error) Option {
+	return func(s *Set) error { return register(s.Connectors) }
+}
+
+// WithCodec adds (or replaces) the codec of a format.
+func WithCodec(format string, c connector.Codec) Option {
+	return func(s *Set) error {
+		s.Codecs[format] = c
+		return nil
+	}
+}
+
+// WithModules adds mapping modules, by the name flows import them with.
+func WithModules(modules map[string]fs.FS) Option {
+	return func(s *Set) error {
+		for name, fsys := range modules {
+			s.Modules[name] = fsys
+		}
+		return nil
+	}
+}
+
+// WithTypes adds named types (commerce.Order-like) that schemas and
+// mappings may use.
+func WithTypes(ts *builtin.Types) Option {
+	return func(s *Set) error { return s.Types.Merge(ts) }
+}
+
+// New builds the registries of everything that ships, plus the
+// extensions opts add.
+func New(opts ...Option) (*Set, error) {
 	s := &Set{
 		Registry:   funcs.Registry(),
 		Types:      commerce.Types(),
@@ -47,6 +95,11 @@ func New() (*Set, error) {
 	}
 	if err := connectors.Register(s.Connectors); err != nil {
 		return nil, err
+	}
+	for _, o := range opts {
+		if err := o(s); err != nil {
+			return nil, err
+		}
 	}
 	return s, nil
 }
