@@ -1,0 +1,239 @@
+package tests
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/transload/transload/cmd/transload/wire"
+	"github.com/transload/transload/dsl"
+	"github.com/transload/transload/engine"
+	"github.com/transload/transload/engine/store/badgerstore"
+)
+
+// HTTP ingress with a durable ack (the runtime issue): Shopify-style
+// orders POSTed by concurrent clients to a webhook; each answer comes only
+// once the order is synced to disk. Reported: orders acknowledged per
+// second and the p50/p99 time to the acknowledgement, for transload (which
+// processes the orders through the pipeline flow meanwhile) and for a
+// hand-written reference server with the same durability (Badger, group
+// commit), in the same run.
+//
+//	go test ./tests -run '^$' -bench HTTPIngress -benchtime 1x -cpu 2
+//
+// TRANSLOAD_BENCH_ORDERS sets the number of orders (default 20000).
+
+const ingressClients = 64
+
+func BenchmarkHTTPIngress(b *testing.B) {
+	n := benchOrders()
+	var bodies [][]byte
+	sc := bufio.NewScanner(bytes.NewReader(genOrders(n)))
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		bodies = append(bodies, append([]byte(nil), sc.Bytes()...))
+	}
+	b.Run("transload", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			addr, stop := startIngressEngine(b)
+			b.StartTimer()
+			postAll(b, "http://"+addr+"/webhooks/orders", bodies)
+			b.StopTimer()
+			stop()
+		}
+	})
+	b.Run("reference", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			addr, stop := startReferenceIngress(b)
+			b.StartTimer()
+			postAll(b, "http://"+addr+"/webhooks/orders", bodies)
+			b.StopTimer()
+			stop()
+		}
+	})
+}
+
+// postAll posts every body from ingressClients clients and reports the
+// throughput and the ack latencies.
+func postAll(b *testing.B, url string, bodies [][]byte) {
+	tr := &http.Transport{MaxIdleConnsPerHost: ingressClients, MaxConnsPerHost: ingressClients}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	lat := make([]time.Duration, len(bodies))
+	var next atomic.Int64
+	var failed atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range ingressClients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(bodies) {
+					return
+				}
+				t0 := time.Now()
+				resp, err := client.Post(url, "application/json", bytes.NewReader(bodies[i]))
+				if err != nil {
+					failed.Add(1)
+					continue
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode/100 != 2 {
+					failed.Add(1)
+					continue
+				}
+				lat[i] = time.Since(t0)
+			}
+		}()
+	}
+	wg.Wait()
+	el := time.Since(start)
+	if f := failed.Load(); f > 0 {
+		b.Fatalf("%d of %d requests failed", f, len(bodies))
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	b.ReportMetric(float64(len(bodies))/el.Seconds(), "orders/s")
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50_ms")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99_ms")
+}
+
+// startIngressEngine runs the pipeline flow of BenchmarkPipeline with a
+// webhook source instead of a drop folder.
+func startIngressEngine(tb testing.TB) (string, func()) {
+	dir := tb.TempDir()
+	flows := filepath.Join(dir, "flows")
+	must(tb, os.MkdirAll(flows, 0o755))
+	flow := strings.Replace(benchFlow, `source "file" {
+    dir    = "in"
+    format = "jsonl"
+  }`, `source "http" {
+    path = "/webhooks/orders"
+  }`, 1)
+	must(tb, os.WriteFile(filepath.Join(flows, "main.hcl"), []byte(flow), 0o644))
+	must(tb, os.WriteFile(filepath.Join(flows, "order.schema.json"), []byte(benchSchema), 0o644))
+	w, err := wire.New()
+	must(tb, err)
+	st, err := badgerstore.Open(filepath.Join(dir, "data", "store"), badgerstore.Options{GCInterval: -1, InboxCapacity: 1 << 20})
+	must(tb, err)
+	addr := freeAddr(tb)
+	lo := w.LoadOptions(nil, nil)
+	e := engine.New(engine.Options{
+		FlowsDir: flows, DataDir: filepath.Join(dir, "data"),
+		Load:       func(d string) (*dsl.Config, hcl.Diagnostics) { return dsl.Load(d, lo) },
+		Connectors: w.Connectors, Codecs: w.Codecs, Store: st, Addr: addr, Workers: 256, Stdout: io.Discard,
+	})
+	if diags, err := e.Start(context.Background()); err != nil {
+		tb.Fatalf("%v %v", err, diags)
+	}
+	return addr, func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		_ = e.Stop(ctx)
+		st.Close()
+	}
+}
+
+func freeAddr(tb testing.TB) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	must(tb, err)
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// startReferenceIngress is the hand-written reference: net/http, each
+// body appended to Badger by one writer goroutine that takes whatever is
+// queued, writes it in one transaction, syncs once, then acks the batch.
+func startReferenceIngress(tb testing.TB) (string, func()) {
+	dir := tb.TempDir()
+	db, err := badger.Open(badger.DefaultOptions(filepath.Join(dir, "inbox")).WithLogger(nil).WithSyncWrites(false))
+	must(tb, err)
+	type req struct {
+		body []byte
+		done chan error
+	}
+	queue := make(chan req, 4096)
+	quit := make(chan struct{})
+	var writer sync.WaitGroup
+	writer.Add(1)
+	go func() {
+		defer writer.Done()
+		var seq uint64
+		for {
+			var batch []req
+			select {
+			case r := <-queue:
+				batch = append(batch, r)
+			case <-quit:
+				return
+			}
+		more:
+			for {
+				select {
+				case r := <-queue:
+					batch = append(batch, r)
+				default:
+					break more
+				}
+			}
+			err := db.Update(func(txn *badger.Txn) error {
+				for _, r := range batch {
+					seq++
+					if err := txn.Set([]byte(fmt.Sprintf("inbox/%020d", seq)), r.body); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err == nil {
+				err = db.Sync()
+			}
+			for _, r := range batch {
+				r.done <- err
+			}
+		}
+	}()
+	addr := freeAddr(tb)
+	srv := &http.Server{Addr: addr, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		done := make(chan error, 1)
+		queue <- req{body: body, done: done}
+		if err := <-done; err != nil {
+			http.Error(w, err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		w.WriteHeader(http.StatusAccepted)
+	})}
+	ln, err := net.Listen("tcp", addr)
+	must(tb, err)
+	go srv.Serve(ln)
+	return addr, func() {
+		_ = srv.Shutdown(context.Background())
+		close(quit)
+		writer.Wait()
+		db.Close()
+	}
+}
