@@ -417,8 +417,11 @@ func (l *loader) noteReads(e *Expr) {
 	}
 	for _, r := range e.Program.Reads() {
 		if rest, ok := strings.CutPrefix(r, "vars."); ok {
-			name, _, _ := strings.Cut(rest, ".")
-			l.usedVars[name] = true
+			// vars.m.k, vars.m[] (an index, vars.m[k] or vars.m[?k]) read m.
+			if i := strings.IndexAny(rest, ".["); i >= 0 {
+				rest = rest[:i]
+			}
+			l.usedVars[rest] = true
 		} else if r == "vars" {
 			for n := range l.cfg.Variables {
 				l.usedVars[n] = true

@@ -10,6 +10,12 @@ variable "currency" {
   }
 }
 
+# Read only through an index (vars.channels[?…]): still a use.
+variable "channels" {
+  type    = map(string)
+  default = { web = "shopify" }
+}
+
 variable "erp_url" {
   type    = string
   default = "http://127.0.0.1:9/orders"
@@ -86,7 +92,7 @@ flow "orders" {
     rule "has_lines" {
       condition = "size(priced.lines) > 0"
       message   = "The order has no lines."
-      detail    = "'order ' + priced.id"
+      detail    = "'order ' + priced.id + ' from ' + vars.channels[?'web'].orValue('b2b')"
       reason    = "NULL_REQUIRED_FIELD"
     }
     rule "known_skus" {
