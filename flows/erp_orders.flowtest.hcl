@@ -13,9 +13,15 @@ run "without erp_url the ERP document goes to the outbox" {
 }
 
 run "with erp_url it goes to the ERP named by erp" {
-  flow           = "erp_orders"
-  input          = file("testdata/erp_orders/b2b_portal_PO-77120.json")
-  variables      = { erp_url = "https://erp.example.invalid/api", erp = "business_central" }
+  flow  = "erp_orders"
+  input = file("testdata/erp_orders/b2b_portal_PO-77120.json")
+  variables = {
+    erp_url            = "https://erp.example.invalid/api"
+    erp                = "business_central"
+    bc_company_id      = "b6f4017a-b749-ee11-ad0b-a1422c0f7f1f"
+    bc_customer_number = "C00010"
+    bc_freight_account = "6810"
+  }
   expect_outcome = "delivered"
 
   mock "business_central" {
