@@ -276,6 +276,11 @@ type Aggregate struct {
 // its answer (call).
 type Deliver struct {
 	Sink *Sink
+	// When, on a call or deliver step, runs the step only when it holds:
+	// a system that is not configured yet (url = "") is left out instead
+	// of failing every message. A skipped call answers {} (read its
+	// fields with has()). Nil: always.
+	When *Expr
 	Body *Expr
 	// Key is the business key of the ledger: the same key never produces a
 	// second document in the sink.

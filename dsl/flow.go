@@ -268,6 +268,7 @@ func (s *Step) exprs() []*Expr {
 	case s.Aggregate != nil:
 		add(s.Aggregate.Key, s.Aggregate.Item)
 	case s.Deliver != nil:
+		add(s.Deliver.When)
 		addDeliver(s.Deliver)
 	}
 	return out

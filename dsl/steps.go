@@ -95,7 +95,7 @@ var (
 	defaultSchema   = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "to", Required: true}}}
 	splitSchema     = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "items", Required: true}, {Name: "key"}}}
 	aggregateSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "key", Required: true}, {Name: "item"}, {Name: "max_items", Required: true}, {Name: "max_wait", Required: true}}}
-	deliverSchema   = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "sink", Required: true}, {Name: "body"}, {Name: "key"}, {Name: "headers"}, {Name: "response"}}}
+	deliverSchema   = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "sink", Required: true}, {Name: "body"}, {Name: "key"}, {Name: "headers"}, {Name: "response"}, {Name: "when"}}}
 )
 
 // decodeStep decodes and compiles one step and adds its output to the scope.
@@ -537,6 +537,9 @@ func (l *loader) decodeDeliver(fl *Flow, ct *hcl.BodyContent, f *parsedFile, c *
 		diags = append(diags, d...)
 		l.noteReads(e)
 		return e
+	}
+	if a := ct.Attributes["when"]; a != nil {
+		dl.When = compile(a, builtin.BoolType)
 	}
 	if a := ct.Attributes["body"]; a != nil {
 		dl.Body = compile(a, nil)

@@ -439,3 +439,55 @@ func TestSplitElementsAreDocuments(t *testing.T) {
 		t.Fatalf("duplicates %d, want 1 (A in the second page)", n)
 	}
 }
+
+const whenFlow = `
+sink "mem" "credit" {}
+sink "mem" "erp" {}
+
+flow "orders" {
+  schema = "order.schema.json"
+
+  dedupe "seen" {
+    key = "string(input.id)"
+  }
+
+  call "check" {
+    sink = sink.credit
+    body = "{'id': input.id}"
+    when = "input.id > 10"
+  }
+
+  deliver "send" {
+    sink = sink.erp
+    body = "{'id': input.id, 'checked': has(check.id)}"
+    when = "input.id != 99"
+  }
+}
+`
+
+// TestWhen: a call or deliver step whose when is false is skipped, the
+// call answering {}; the flow goes on. A message delivered nowhere is
+// filtered.
+func TestWhen(t *testing.T) {
+	h := newHarness(t, whenFlow, connector.IdempotencyKey)
+	h.start()
+	h.submit("orders", `{"id": 5}`, `{"id": 20}`, `{"id": 99}`)
+	h.idle()
+	if got := h.sink("credit").keys(); !slices.Equal(got, []string{"20", "99"}) {
+		t.Fatalf("calls %v, want 20 and 99 only", got)
+	}
+	erp := h.sink("erp")
+	got := map[string]any{}
+	erp.mu.Lock()
+	for _, d := range erp.delivered {
+		got[d.Key] = d.Body.(map[string]any)["checked"]
+	}
+	erp.mu.Unlock()
+	if len(got) != 2 || got["5"] != false || got["20"] != true {
+		t.Fatalf("deliveries %v: want 5 (not checked) and 20 (checked), not 99", got)
+	}
+	// 99 went nowhere: filtered, like a message no route case takes.
+	if c := h.engine.Counts()["orders"]; c[engine.OutcomeDelivered] != 2 || c[engine.OutcomeFiltered] != 1 {
+		t.Fatalf("counts %v", c)
+	}
+}

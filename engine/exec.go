@@ -598,6 +598,16 @@ func settingsOf(m map[string]map[string]*dsl.Expr, vars *builtin.Vars) (map[stri
 // deliverStep runs a deliver or call step.
 func (x *deps) deliverStep(ctx context.Context, st *state, step *dsl.Step) (any, error) {
 	dl := step.Deliver
+	if dl.When != nil {
+		run, err := dl.When.EvalBool(st.vars)
+		if err != nil {
+			return nil, err
+		}
+		if !run {
+			st.out.Trace = append(st.out.Trace, "skip:"+step.Name)
+			return map[string]any{}, nil
+		}
+	}
 	body, err := dl.Body.Eval(st.vars)
 	if err != nil {
 		return nil, err
