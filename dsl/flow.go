@@ -84,7 +84,9 @@ func (l *loader) decodeFlow(fb flowBlock, static []builtin.Var) hcl.Diagnostics 
 	}
 	fl.Format = "json"
 	if a, ok := content.Attributes["format"]; ok {
-		diags = append(diags, decodeString(a, nil, &fl.Format)...)
+		// A format may follow a variable too: format = var.erp == "infor" ? "xml" : "json".
+		l.noteVarRefs(a.Expr)
+		diags = append(diags, decodeString(a, l.evalContext(f.dir), &fl.Format)...)
 		if !contains(l.opts.Formats, fl.Format) {
 			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Unknown format", Detail: fmt.Sprintf("Format %q is not one of %s.", fl.Format, quoteList(l.opts.Formats)), Subject: a.Expr.Range().Ptr()})
 		}

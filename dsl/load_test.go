@@ -237,3 +237,75 @@ func TestFormatRejectsSyntaxErrors(t *testing.T) {
 		t.Fatal("formatted invalid HCL")
 	}
 }
+
+// TestReferenceChosenByVariable: schema, format and mapping may be chosen
+// by a variable at load; the flow is checked against the chosen type
+// only, so the other branch's fields are not errors.
+func TestReferenceChosenByVariable(t *testing.T) {
+	src := `
+variable "kind" {
+  type    = string
+  default = "a"
+}
+
+type "A" {
+  schema = "a.schema.json"
+}
+
+type "B" {
+  schema = "b.schema.json"
+}
+
+mapping "from_a" {
+  input = A
+  value = "input.alpha"
+}
+
+mapping "from_b" {
+  input = B
+  value = "input.beta"
+}
+
+sink "stdout" "out" {}
+
+flow "docs" {
+  schema = var.kind == "a" ? A : B
+  format = var.kind == "a" ? "json" : "csv"
+
+  map "name" {
+    mapping = (var.kind == "a" ? from_a : from_b)
+  }
+
+  route "out" {
+    default {
+      to = [sink.out]
+    }
+  }
+}
+`
+	files := map[string]string{
+		"main.hcl":      src,
+		"a.schema.json": `{"type": "object", "properties": {"alpha": {"type": "string"}}}`,
+		"b.schema.json": `{"type": "object", "properties": {"beta": {"type": "string"}}}`,
+	}
+	cfg, diags := load(t, files)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	fl := cfg.Flows["docs"]
+	if fl.Schema.Field("alpha") == nil || fl.Format != "json" {
+		t.Fatalf("kind a: input %v format %s", fl.Schema, fl.Format)
+	}
+	files["main.hcl"] = strings.Replace(src, `default = "a"`, `default = "b"`, 1)
+	cfg, diags = load(t, files)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	if fl := cfg.Flows["docs"]; fl.Schema.Field("beta") == nil || fl.Format != "csv" {
+		t.Fatalf("kind b: input %v format %s", fl.Schema, fl.Format)
+	}
+	files["main.hcl"] = strings.Replace(src, `var.kind == "a" ? A : B`, `input.x ? A : B`, 1)
+	if _, diags = load(t, files); !strings.Contains(summaries(diags), "Variables not allowed") && !strings.Contains(summaries(diags), "Unknown variable") {
+		t.Fatalf("a condition on a message value: %s", summaries(diags))
+	}
+}

@@ -142,6 +142,10 @@ func (l *loader) importModule(b *hcl.Block) ([]*parsedFile, hcl.Diagnostics) {
 // "commerce.Order", "string"), the keyword any, or a string path to a JSON
 // Schema file ending in .json. Names are looked up in the module first.
 func (l *loader) resolveType(e hcl.Expression, f *parsedFile, hint string) (*builtin.Type, bool, hcl.Diagnostics) {
+	e, diags := l.chooseStatic(e, f.dir)
+	if diags.HasErrors() {
+		return nil, false, diags
+	}
 	var name string
 	if tr, d := hcl.AbsTraversalForExpr(e); !d.HasErrors() {
 		name = traversalName(tr)

@@ -452,3 +452,37 @@ func typeOfCty(t cty.Type, name string) *builtin.Type {
 	}
 	return builtin.AnyType
 }
+
+// chooseStatic resolves a reference chosen by a variable: in a setting
+// that names a type or a mapping (schema, input, output, mapping), a
+// conditional on static values picks one branch at load,
+//
+//	schema = var.erp == "infor" ? infor.ShipmentBOD : netsuite.ItemFulfillment
+//
+// so a flow can serve whichever system a variable names and still be
+// checked against exactly that system's types. Other expressions come
+// back unchanged.
+func (l *loader) chooseStatic(e hcl.Expression, dir string) (hcl.Expression, hcl.Diagnostics) {
+	for {
+		switch x := e.(type) {
+		case *hclsyntax.ParenthesesExpr:
+			e = x.Expression
+		case *hclsyntax.ConditionalExpr:
+			l.noteVarRefs(x.Condition)
+			v, diags := x.Condition.Value(l.evalContext(dir))
+			if diags.HasErrors() {
+				return nil, diags
+			}
+			if v.IsNull() || !v.IsKnown() || v.Type() != cty.Bool {
+				return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid condition", Detail: "The condition that chooses a reference must be a bool computed from variables and locals.", Subject: x.Condition.Range().Ptr()}}
+			}
+			if v.True() {
+				e = x.TrueResult
+			} else {
+				e = x.FalseResult
+			}
+		default:
+			return e, nil
+		}
+	}
+}

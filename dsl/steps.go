@@ -374,7 +374,11 @@ func (l *loader) decodeMapStep(fl *Flow, step *Step, ct *hcl.BodyContent, f *par
 	var diags hcl.Diagnostics
 	ms := &MapStep{}
 	if a := ct.Attributes["mapping"]; a != nil {
-		name := refString(a.Expr)
+		ref, d := l.chooseStatic(a.Expr, f.dir)
+		if d.HasErrors() {
+			return nil, d
+		}
+		name := refString(ref)
 		base := l.cfg.Mappings[qualify(f.module, name)]
 		if base == nil {
 			base = l.cfg.Mappings[name]
