@@ -16,7 +16,8 @@ import "x12" {}
 # x12-version; the mapping copies them into the order's references.
 #
 # Test interchanges (ISA15 T) are processed like production ones; the
-# order's references.x12_usage says which it was, for a route to use.
+# order's references.x12_usage says which it was, for a route to use, and
+# the replies (997, 855) go back as test interchanges.
 #
 # The gateway authenticates with an API key in the X-API-Key header, set in
 # EDI_WEBHOOK_KEY; without the variable every request is refused with 401.
@@ -56,6 +57,20 @@ flow "edi_inbound" {
   source "file" {
     dir    = "inbox/edi_inbound"
     format = "x12"
+  }
+
+  # Every 850 that parses is acknowledged with a 997 (AK5 A) to its
+  # sender, before anything else can stop it: the 997 says the set was
+  # received and is syntactically sound; whether the order is booked is
+  # the 855's business (flow edi_ack). A resent interchange (the same
+  # sender, ISA13, GS06 and ST02) is acknowledged once. Sets the codec
+  # rejects (an envelope or syntax error) never reach the flow's steps:
+  # they are dead letters with the error, and get no 997 from here (see
+  # the x12 module's README, "Functional acknowledgments").
+  deliver "functional_ack" {
+    sink = sink.edi_partner
+    body = "x12.ack997(x12.ack850(input))"
+    key  = "'997:' + input.ISA.ISA05 + '/' + input.ISA.ISA06 + ':' + input.ISA.ISA13 + '/' + input.GS.GS06 + '/' + input.ST.ST02"
   }
 
   # A PO is identified by its sender (ISA05/ISA06) and its number (BEG03).
@@ -109,10 +124,11 @@ flow "edi_inbound" {
   }
 
   # The ERP gets the order through erp_orders, which maps it into the
-  # sales order of the ERP chosen by the variable erp.
+  # sales order of the ERP chosen by the variable erp; edi_ack answers the
+  # partner with an 855 that accepts every line as ordered.
   route "deliver" {
     default {
-      to = [flow.erp_orders]
+      to = [flow.erp_orders, flow.edi_ack]
     }
   }
 }

@@ -26,7 +26,7 @@ func ExampleRegister() {
 	}
 	// Output:
 	// sources: [file http schedule]
-	// sinks: [file http stdout]
+	// sinks: [file http stdout x12]
 	// http source setting path (required true)
 	// http source setting method (required false)
 	// http source setting verify (required false)

@@ -177,6 +177,28 @@
 // string documented with the element's name and type; mandatory elements
 // and segments are Required fields.
 //
+// # Writing
+//
+// Generate writes an interchange (OutInterchange: the ISA fields, groups
+// of sets, each set its segments between ST and SE) with what X12
+// computes: the fixed-width ISA fields padded with spaces, ISA09/ISA10
+// and GS04/GS05 from one time, ISA11 "U" before version 00402 and the
+// repetition separator from it on, SE01 counting ST and SE, GE01 the
+// sets, IEA01 the groups, the trailers' control numbers. Trailing empty
+// elements and components are not written. Control numbers are the
+// caller's (the x12 sink takes them from durable counters). X12 has no
+// escape character, so a value that holds a separator in use (or a line
+// break) is a *GenerateError, never a silently broken segment; so are an
+// ISA field too long for its width, a control number out of range, a
+// known set in the wrong functional group. What Generate writes, Parse
+// reads back to the same segments (a property and fuzz test checks it).
+// SegmentsFromNative reads segments as mappings build them: [id,
+// element, …] with composites as lists.
+//
+// Acknowledge describes, for each group of a parsed interchange, what a
+// 997 must say (AK1 … AK9), from the errors and codes the parser
+// recorded: the x12 mapping module writes the 997 from it.
+//
 // # Performance
 //
 // The input is converted to a string once; every element is a sub-string
