@@ -527,21 +527,22 @@ func (c *schemaConv) jsonTypes(n *snode) ([]string, bool, error) {
 
 // convert converts the schema n; name is the type name n gets if it turns
 // out to be an inline object type.
-// namedRef returns the known type a schema names when x-transload-type
-// (with a description or nullable at most) is all it says.
-func (c *schemaConv) namedRef(n *snode) *Type {
+// namedRef reports whether a schema is only a reference to a named type
+// (x-transload-type, with a description or nullable at most), and the
+// known type of that name (nil when none is known).
+func (c *schemaConv) namedRef(n *snode) (*Type, bool) {
 	x := n.str1(SchemaTypeKeyword)
 	if x == "" || c.named == nil {
-		return nil
+		return nil, false
 	}
 	for _, k := range n.keys {
 		switch k {
 		case SchemaTypeKeyword, "description", "nullable", "title":
 		default:
-			return nil
+			return nil, false
 		}
 	}
-	return c.named(x)
+	return c.named(x), true
 }
 
 func (c *schemaConv) convert(n *snode, name string) (*Type, bool, error) {
@@ -565,7 +566,10 @@ func (c *schemaConv) convert(n *snode, name string) (*Type, bool, error) {
 		t, err := c.kindType(n, k)
 		return t, nullable, err
 	}
-	if t := c.namedRef(n); t != nil {
+	if t, isRef := c.namedRef(n); isRef {
+		if t == nil {
+			return nil, false, c.errAt(n, "%s names type %q, which is not declared here (import the module that declares it)", SchemaTypeKeyword, n.str1(SchemaTypeKeyword))
+		}
 		return t, nullable, nil
 	}
 	if ref := n.get("$ref"); ref != nil {

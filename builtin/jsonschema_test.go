@@ -665,7 +665,11 @@ func TestJSONSchemaNamedReference(t *testing.T) {
 	if f := got.Field("order"); f == nil || f.Type != order {
 		t.Fatalf("order field is %v, want the commerce.Order type itself", f)
 	}
-	// Unknown names and schemas that say more are built as before.
+	// A reference to a type nobody declared is an error, not a dyn.
+	if _, err := builtin.TypeFromJSONSchemaNamed("x.T", []byte(`{"type": "object", "properties": {"o": {"x-transload-type": "erp.Line"}}}`), nil, named); err == nil || !strings.Contains(err.Error(), `"erp.Line"`) {
+		t.Fatalf("an unknown named type: %v", err)
+	}
+	// Schemas that say more than a name are built as before.
 	got, err = builtin.TypeFromJSONSchemaNamed("x.T", []byte(`{"type": "object", "properties": {"o": {"x-transload-type": "other.T", "type": "object", "properties": {"a": {"type": "string"}}}}}`), nil, named)
 	if err != nil {
 		t.Fatal(err)

@@ -119,7 +119,10 @@ func (l *loader) importModule(b *hcl.Block) ([]*parsedFile, hcl.Diagnostics) {
 	l.modules[name] = true
 	names, _ := fs.Glob(fsys, "*"+FlowFileSuffix)
 	sort.Strings(names)
-	var files []*parsedFile
+	// The modules it imports come first: their types must exist before
+	// this module's schemas refer to them ({"x-transload-type":
+	// "erp.Line"}), whichever module a flow happens to import first.
+	var deps, files []*parsedFile
 	var diags hcl.Diagnostics
 	for _, n := range names {
 		pf, d := l.parse(fsys, n, "module:"+name+"/"+n, name)
@@ -131,10 +134,10 @@ func (l *loader) importModule(b *hcl.Block) ([]*parsedFile, hcl.Diagnostics) {
 		for _, ib := range pf.content.Blocks.OfType("import") {
 			more, d := l.importModule(ib)
 			diags = append(diags, d...)
-			files = append(files, more...)
+			deps = append(deps, more...)
 		}
 	}
-	return files, diags
+	return append(deps, files...), diags
 }
 
 // resolveType resolves a type reference written in a flow or module:

@@ -65,3 +65,10 @@ mapping "customer" {
     CEL
   }
 }
+
+# The levels of one record, as a list: what the erp_inventory flow splits
+# (an Infor or NetSuite document holds several).
+mapping "inventory_levels" {
+  input = Item
+  value = "[business_central.inventory(input)]"
+}

@@ -306,3 +306,10 @@ mapping "rec20_unit" {
       size(hits) == 0 ? uom(input) : 'EA' in hits ? 'EA' : hits.sort()[0])
   CEL
 }
+
+# The levels of one record, as a list: what the erp_inventory flow splits
+# (an Infor or NetSuite document holds several).
+mapping "inventory_levels" {
+  input = WarehouseOnHand
+  value = "[d365.inventory(input)]"
+}

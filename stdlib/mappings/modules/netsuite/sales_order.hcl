@@ -96,6 +96,8 @@
 # {line, isClosed: true} for every line NetSuite got, and nothing else of
 # the lines changes (fulfilled quantities stay fulfilled).
 
+import "erp" {}
+
 type "SalesOrder" {
   schema      = "sales_order.schema.json"
   description = "The NetSuite REST record API (record/v1) salesOrder create/upsert body."

@@ -391,3 +391,10 @@ mapping "item" {
       }))))
   CEL
 }
+
+# The levels of one record, as a list: what the erp_inventory flow splits
+# (an Infor or NetSuite document holds several).
+mapping "inventory_levels" {
+  input = A_MatlStkInAcctMod
+  value = "[sap.inventory(input)]"
+}
