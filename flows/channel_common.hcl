@@ -4,47 +4,29 @@
 # nothing leaves until a URL is set: a channel whose URL is empty gets the
 # requests it would be sent written to the outbox instead, one file each.
 #
-# Authentication, and what the http sink cannot do yet:
-#   - Shopify: a custom app's Admin API access token, sent in the header
-#     X-Shopify-Access-Token (not Authorization), read from the environment
-#     variable SHOPIFY_ADMIN_TOKEN. The sink has no auth type for a secret
-#     header, so the token travels as a header expression reading a local:
-#     it is not redacted from quoted answers, and an empty token is not held
-#     back (the flows check it before they route: INVALID_SETTING).
-#   - Walmart: OAuth 2.0 client credentials at
-#     https://marketplace.walmartapis.com/v3/token (Basic client id:secret,
-#     and the token request itself needs WM_SVC.NAME and
-#     WM_QOS.CORRELATION_ID), the token then sent as WM_SEC.ACCESS_TOKEN.
-#     The sink's oauth2 sends the token only as "Authorization: Bearer" and
-#     sends no headers with the token request, so it cannot sign in to
-#     Walmart: until it can, point walmart_url at a gateway that adds the
-#     token (the headers below are sent as Walmart wants them).
-#   - Amazon SP-API: a Login with Amazon access token from the refresh-token
-#     grant (https://api.amazon.com/auth/o2/token, grant_type refresh_token,
-#     client id and secret as form fields), sent as x-amz-access-token. The
-#     sink's oauth2 asks for client_credentials (its params could override
-#     grant_type, but the refresh token would then be an unredacted param)
-#     and sends the token as Authorization: Bearer, which SP-API refuses.
-#     Until it can, point amazon_url (and amazon_vendor_url) at a gateway
-#     that adds the token.
-# enable when the transport lands (a token_header setting on oauth2 and a
-# refresh_token grant; the names here are a proposal):
-#   auth "oauth2" {
-#     token_url     = "https://marketplace.walmartapis.com/v3/token"
-#     client_id     = env("WALMART_CLIENT_ID")
-#     client_secret = env("WALMART_CLIENT_SECRET")
-#     token_header  = "WM_SEC.ACCESS_TOKEN"   # the token alone, no "Bearer "
-#     token_request_headers = { "WM_SVC.NAME" = "Walmart Marketplace", "WM_QOS.CORRELATION_ID" = "transload" }
-#   }
-#   auth "oauth2" {
-#     token_url     = "https://api.amazon.com/auth/o2/token"
-#     grant_type    = "refresh_token"
-#     refresh_token = env("AMAZON_LWA_REFRESH_TOKEN")
-#     client_id     = env("AMAZON_LWA_CLIENT_ID")
-#     client_secret = env("AMAZON_LWA_CLIENT_SECRET")
-#     client_auth   = "post"
-#     token_header  = "x-amz-access-token"
-#   }
+# Authentication: each sink signs in as its vendor wants, with secrets
+# from the environment. An unset variable lets the flows load; a sink
+# whose URL is set but whose secret is empty warns once at start and holds
+# its deliveries back (retried, nothing sent) until the variable is set
+# and the flows reload.
+#   - Shopify: a custom app's Admin API access token in the header
+#     X-Shopify-Access-Token (auth "header"), from SHOPIFY_ADMIN_TOKEN.
+#   - Walmart: OAuth 2.0 client credentials at walmart_token_url (Basic
+#     WALMART_CLIENT_ID:WALMART_CLIENT_SECRET; the token request carries
+#     WM_SVC.NAME, a fresh WM_QOS.CORRELATION_ID and Accept:
+#     application/json), the token (15 minutes) sent alone as
+#     WM_SEC.ACCESS_TOKEN, with WM_SVC.NAME and WM_QOS.CORRELATION_ID on
+#     every call.
+#   - Amazon SP-API: a Login with Amazon access token (one hour), sent
+#     alone as x-amz-access-token, from the refresh-token grant at
+#     amazon_token_url: the client id and secret as form fields
+#     (AMAZON_LWA_CLIENT_ID, AMAZON_LWA_CLIENT_SECRET) and the refresh token
+#     the seller's authorization of the app gave (AMAZON_LWA_REFRESH_TOKEN).
+#     A Vendor Central account authorizes the app on its own: its refresh
+#     token is AMAZON_VENDOR_LWA_REFRESH_TOKEN, or AMAZON_LWA_REFRESH_TOKEN
+#     when that is unset.
+# Tokens are cached until shortly before they expire; a 401 fetches a new
+# one once and repeats the call.
 
 variable "shopify_admin_url" {
   type        = string
@@ -55,30 +37,37 @@ variable "shopify_admin_url" {
 variable "walmart_url" {
   type        = string
   default     = ""
-  description = "Walmart Marketplace API base URL (https://marketplace.walmartapis.com, or a gateway that adds the access token: see channel_common.hcl). Empty: Walmart requests go to the outbox."
+  description = "Walmart Marketplace API base URL (https://marketplace.walmartapis.com; https://sandbox.walmartapis.com for the sandbox). Empty: Walmart requests go to the outbox. The client id and secret are read from the environment variables WALMART_CLIENT_ID and WALMART_CLIENT_SECRET."
+}
+
+variable "walmart_token_url" {
+  type        = string
+  default     = "https://marketplace.walmartapis.com/v3/token"
+  description = "Walmart's token endpoint (Token API, client credentials); https://sandbox.walmartapis.com/v3/token with the sandbox."
 }
 
 variable "amazon_url" {
   type        = string
   default     = ""
-  description = "Selling Partner API endpoint of the seller account's region (https://sellingpartnerapi-na.amazon.com, -eu, -fe; or a gateway that adds the LWA token: see channel_common.hcl). Empty: Amazon requests go to the outbox."
+  description = "Selling Partner API endpoint of the seller account's region (https://sellingpartnerapi-na.amazon.com, -eu, -fe). Empty: Amazon requests go to the outbox. The LWA credentials are read from the environment variables AMAZON_LWA_CLIENT_ID, AMAZON_LWA_CLIENT_SECRET and AMAZON_LWA_REFRESH_TOKEN."
+}
+
+variable "amazon_token_url" {
+  type        = string
+  default     = "https://api.amazon.com/auth/o2/token"
+  description = "The Login with Amazon token endpoint that issues SP-API access tokens (the same for every region)."
 }
 
 variable "amazon_vendor_url" {
   type        = string
   default     = ""
-  description = "Selling Partner API endpoint of the Vendor Central account (a vendor account has its own authorization). Empty: Amazon Vendor shipment confirmations go to the outbox."
+  description = "Selling Partner API endpoint of the Vendor Central account. Empty: Amazon Vendor shipment confirmations go to the outbox. A vendor account authorizes the app on its own: its refresh token is read from AMAZON_VENDOR_LWA_REFRESH_TOKEN (AMAZON_LWA_REFRESH_TOKEN when that is unset)."
 }
 
 variable "amazon_marketplace_id" {
   type        = string
   default     = "ATVPDKIKX0DER"
   description = "The marketplace of the seller account (ATVPDKIKX0DER is amazon.com): confirmShipment's marketplaceId when a shipment does not name one in references.marketplace_id, and the marketplace whose listings get inventory."
-}
-
-locals {
-  # Read by the Shopify sinks' header: see the top of this file.
-  shopify_admin_token = env("SHOPIFY_ADMIN_TOKEN")
 }
 
 # The Shopify ids of the SKUs whose stock Shopify gets: a variant's
@@ -105,8 +94,10 @@ table "shopify_locations" {
 sink "http" "shopify" {
   url         = var.shopify_admin_url
   idempotency = "none"
-  headers = {
-    "X-Shopify-Access-Token" = "locals.shopify_admin_token"
+
+  auth "header" {
+    name  = "X-Shopify-Access-Token"
+    value = env("SHOPIFY_ADMIN_TOKEN")
   }
 }
 
@@ -116,8 +107,10 @@ sink "http" "shopify" {
 sink "http" "shopify_inventory" {
   url         = var.shopify_admin_url
   idempotency = "upsert"
-  headers = {
-    "X-Shopify-Access-Token" = "locals.shopify_admin_token"
+
+  auth "header" {
+    name  = "X-Shopify-Access-Token"
+    value = env("SHOPIFY_ADMIN_TOKEN")
   }
 }
 
@@ -133,6 +126,19 @@ sink "http" "walmart" {
     "WM_SVC.NAME"           = "'Walmart Marketplace'"
     "WM_QOS.CORRELATION_ID" = "meta.correlation_id"
   }
+
+  auth "oauth2" {
+    token_url     = var.walmart_token_url
+    client_id     = env("WALMART_CLIENT_ID")
+    client_secret = env("WALMART_CLIENT_SECRET")
+    token_header  = "WM_SEC.ACCESS_TOKEN"
+    token_prefix  = ""
+    token_headers = {
+      "WM_SVC.NAME"           = "Walmart Marketplace"
+      "WM_QOS.CORRELATION_ID" = "{uuid}"
+      "Accept"                = "application/json"
+    }
+  }
 }
 
 # Walmart inventory (PUT /v3/inventory?sku=): an absolute quantity by
@@ -146,6 +152,19 @@ sink "http" "walmart_inventory" {
     "WM_SVC.NAME"           = "'Walmart Marketplace'"
     "WM_QOS.CORRELATION_ID" = "meta.correlation_id"
   }
+
+  auth "oauth2" {
+    token_url     = var.walmart_token_url
+    client_id     = env("WALMART_CLIENT_ID")
+    client_secret = env("WALMART_CLIENT_SECRET")
+    token_header  = "WM_SEC.ACCESS_TOKEN"
+    token_prefix  = ""
+    token_headers = {
+      "WM_SVC.NAME"           = "Walmart Marketplace"
+      "WM_QOS.CORRELATION_ID" = "{uuid}"
+      "Accept"                = "application/json"
+    }
+  }
 }
 
 # Amazon confirmShipment (POST …/shipmentConfirmation): confirming the
@@ -156,6 +175,17 @@ sink "http" "amazon" {
   path        = "request.path"
   headers = {
     "User-Agent" = "'transload/1 (Language=Go)'"
+  }
+
+  auth "oauth2" {
+    token_url     = var.amazon_token_url
+    grant_type    = "refresh_token"
+    refresh_token = env("AMAZON_LWA_REFRESH_TOKEN")
+    client_id     = env("AMAZON_LWA_CLIENT_ID")
+    client_secret = env("AMAZON_LWA_CLIENT_SECRET")
+    client_auth   = "post"
+    token_header  = "x-amz-access-token"
+    token_prefix  = ""
   }
 }
 
@@ -169,6 +199,17 @@ sink "http" "amazon_listings" {
   headers = {
     "User-Agent" = "'transload/1 (Language=Go)'"
   }
+
+  auth "oauth2" {
+    token_url     = var.amazon_token_url
+    grant_type    = "refresh_token"
+    refresh_token = env("AMAZON_LWA_REFRESH_TOKEN")
+    client_id     = env("AMAZON_LWA_CLIENT_ID")
+    client_secret = env("AMAZON_LWA_CLIENT_SECRET")
+    client_auth   = "post"
+    token_header  = "x-amz-access-token"
+    token_prefix  = ""
+  }
 }
 
 # Amazon Vendor shipment confirmations: Amazon refuses a second Original
@@ -180,6 +221,17 @@ sink "http" "amazon_vendor" {
   path        = "request.path"
   headers = {
     "User-Agent" = "'transload/1 (Language=Go)'"
+  }
+
+  auth "oauth2" {
+    token_url     = var.amazon_token_url
+    grant_type    = "refresh_token"
+    refresh_token = env("AMAZON_VENDOR_LWA_REFRESH_TOKEN", env("AMAZON_LWA_REFRESH_TOKEN"))
+    client_id     = env("AMAZON_LWA_CLIENT_ID")
+    client_secret = env("AMAZON_LWA_CLIENT_SECRET")
+    client_auth   = "post"
+    token_header  = "x-amz-access-token"
+    token_prefix  = ""
   }
 }
 

@@ -98,19 +98,13 @@ flow "channel_inventory" {
           })
       : dyn({
           'online': vars.amazon_url != '',
-          'path': '/listings/2021-08-01/items/' + amazon.path_escape(vars.amazon_seller_id) + '/' + amazon.path_escape(canonical.sku) + '?marketplaceIds=' + vars.amazon_marketplace_id,
+          'path': '/listings/2021-08-01/items/' + amazon.path_escape(vars.amazon_seller_id) + '/' + amazon.path_escape(canonical.sku) + '?marketplaceIds=' + url_escape(vars.amazon_marketplace_id),
           'body': amazon.inventory_update({'level': canonical, 'product_type': vars.amazon_product_type})
         })
     CEL
   }
 
   validate "settings" {
-    rule "shopify_token" {
-      condition = "target != 'shopify' || !request.online || locals.shopify_admin_token != ''"
-      message   = "shopify_admin_url is set but the environment variable SHOPIFY_ADMIN_TOKEN is empty: set it and replay."
-      reason    = "INVALID_SETTING"
-      class     = "technical"
-    }
     rule "amazon_seller" {
       condition = "target != 'amazon' || !request.online || vars.amazon_seller_id != ''"
       message   = "amazon_url is set but amazon_seller_id is empty: the listings API needs the seller id. Set it and replay."

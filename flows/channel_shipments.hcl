@@ -130,12 +130,12 @@ flow "channel_shipments" {
     value = <<-CEL
       target.channel == 'walmart' ? dyn({
           'online': vars.walmart_url != '',
-          'path': '/v3/orders/' + target.package.order_id + '/shipping',
+          'path': '/v3/orders/' + url_path_escape(target.package.order_id) + '/shipping',
           'body': shipment.update ? walmart.shipment_tracking_update(target.package) : walmart.shipment_update(target.package)
         })
       : target.channel == 'amazon' ? dyn({
           'online': vars.amazon_url != '',
-          'path': '/orders/v0/orders/' + target.package.order_id + '/shipmentConfirmation',
+          'path': '/orders/v0/orders/' + url_path_escape(target.package.order_id) + '/shipmentConfirmation',
           'body': amazon.confirm_shipment(target.package)
         })
       : target.channel == 'amazon_vendor' ? dyn({

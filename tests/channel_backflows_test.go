@@ -3,10 +3,18 @@ package tests
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -707,9 +715,7 @@ func TestChannelShopifyFulfillment(t *testing.T) {
 		t.Errorf("%d requests to Shopify, want the lookup only", len(got.deliveries))
 	}
 	chCheck(t, "lookup", got.deliveries[0].Body, map[string]string{"variables.id": `"gid://shopify/Order/450789469"`})
-	if h := chSetting(got.deliveries[0], "headers", "X-Shopify-Access-Token"); h != "shpat_test" {
-		t.Errorf("X-Shopify-Access-Token %q", h)
-	}
+	// The access token is the sink's auth block's: TestChannelSinkAuth.
 
 	// The same fulfillment of the line the fulfillment order holds.
 	shipment := copyShipment(fulfilled)
@@ -931,6 +937,9 @@ func TestChannelInventory(t *testing.T) {
 		}
 	})
 
+	// Amazon's seller id is a setting the flow checks; an empty access
+	// token is the sink's to hold back (TestChannelSinkAuth), so the flow
+	// hands the Shopify level to its sink.
 	t.Run("settings the channel needs", func(t *testing.T) {
 		cfg, w := chFlows(t, nil, map[string]string{"shopify_admin_url": vars["shopify_admin_url"], "amazon_url": vars["amazon_url"], "walmart_inventory_sync": "false"}, nil)
 		outs := chEval(t, cfg, w, mocks, "channel_inventory", level)
@@ -938,9 +947,348 @@ func TestChannelInventory(t *testing.T) {
 			t.Fatalf("outcomes:\n%s", dumpOutcomes(outs))
 		}
 		for _, o := range outs {
-			if o.Outcome != "dead_letter" || o.DeadLetter.Reason != "INVALID_SETTING" || o.DeadLetter.Class != "technical" {
-				t.Errorf("want a technical INVALID_SETTING dead letter:\n%s", dumpOutcomes([]*engine.Outcome{o}))
+			switch {
+			case len(o.Deliveries) == 1 && o.Deliveries[0].Sink == "shopify_inventory":
+				if o.Outcome != "delivered" {
+					t.Errorf("want Shopify delivered to its sink:\n%s", dumpOutcomes([]*engine.Outcome{o}))
+				}
+			case o.Outcome != "dead_letter" || o.DeadLetter.Reason != "INVALID_SETTING" || o.DeadLetter.Class != "technical" ||
+				!strings.Contains(o.DeadLetter.Message, "amazon_seller_id"):
+				t.Errorf("want a technical INVALID_SETTING dead letter for the seller id:\n%s", dumpOutcomes([]*engine.Outcome{o}))
 			}
+		}
+	})
+}
+
+// chSecret is a fresh random secret: tests never use fixed ones.
+func chSecret(t *testing.T) string {
+	t.Helper()
+	b := make([]byte, 18)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(b)
+}
+
+// chLog is a slog text log in memory.
+type chLog struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *chLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *chLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+// chRealSinks builds the http sinks the loaded flows declare and returns
+// them as mocks: the evaluator runs the flow and each delivery goes to the
+// real sink, with its auth block, over loopback.
+func chRealSinks(t *testing.T, cfg *dsl.Config, w *wire.Set, log *chLog, names ...string) map[string]engine.MockFunc {
+	t.Helper()
+	f, ok := w.Connectors.Sink("http")
+	if !ok {
+		t.Fatal("no http sink type")
+	}
+	mocks := map[string]engine.MockFunc{}
+	for _, name := range names {
+		decl := cfg.Sinks[name]
+		if decl == nil || decl.Type != "http" {
+			t.Fatalf("no http sink %s", name)
+		}
+		s, err := f.New(connector.SinkParams{Name: name, Config: decl.Config, Logger: slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close(context.Background()) })
+		mocks[name] = s.Deliver
+	}
+	return mocks
+}
+
+// chVendor is a loopback stand-in for a channel API and its token
+// endpoint: token requests and API calls are checked as the vendor
+// documents them, and counted.
+type chVendor struct {
+	srv           *httptest.Server
+	mu            sync.Mutex
+	tokens        int
+	calls         []*http.Request
+	refreshTokens []string
+}
+
+func (v *chVendor) counts() (tokens, calls int) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.tokens, len(v.calls)
+}
+
+func newChVendor(t *testing.T, token func(r *http.Request) (string, error), api func(r *http.Request) (int, string)) *chVendor {
+	t.Helper()
+	v := &chVendor{}
+	v.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if strings.HasSuffix(r.URL.Path, "/token") {
+			if err := r.ParseForm(); err != nil {
+				t.Error(err)
+			}
+			v.mu.Lock()
+			v.tokens++
+			n := v.tokens
+			v.refreshTokens = append(v.refreshTokens, r.PostForm.Get("refresh_token"))
+			v.mu.Unlock()
+			prefix, err := token(r)
+			if err != nil {
+				t.Errorf("token request: %v", err)
+				w.WriteHeader(http.StatusUnauthorized)
+				io.WriteString(w, `{"error":"invalid_client"}`)
+				return
+			}
+			fmt.Fprintf(w, `{"access_token":"%s%d","token_type":"bearer","expires_in":900}`, prefix, n)
+			return
+		}
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		v.mu.Lock()
+		v.calls = append(v.calls, r)
+		v.mu.Unlock()
+		status, answer := api(r)
+		w.WriteHeader(status)
+		io.WriteString(w, answer)
+	}))
+	t.Cleanup(v.srv.Close)
+	return v
+}
+
+var chUUID = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+
+// TestChannelSinkAuth runs the channel flows into their real http sinks,
+// pointed at loopback servers that check each vendor's authentication:
+// Shopify's X-Shopify-Access-Token; Walmart's token endpoint (client
+// credentials as HTTP Basic, WM_SVC.NAME, a fresh UUID in
+// WM_QOS.CORRELATION_ID, Accept: application/json) and the token alone in
+// WM_SEC.ACCESS_TOKEN; Login with Amazon's refresh-token grant (client id
+// and secret in the form) and the token alone in x-amz-access-token.
+// Without the secrets a delivery is held back (retried), not sent and not
+// dead-lettered.
+func TestChannelSinkAuth(t *testing.T) {
+	shopToken := "shpat_" + chSecret(t)
+	wmID, wmSecret := chSecret(t)[:16], chSecret(t)
+	lwaID, lwaSecret := "amzn1.application-oa2-client."+chSecret(t)[:12], chSecret(t)
+	sellerRefresh, vendorRefresh := "Atzr|"+chSecret(t), "Atzr|"+chSecret(t)
+	secrets := []string{shopToken, wmSecret, lwaSecret, sellerRefresh, vendorRefresh}
+
+	shopify := newChVendor(t, nil, func(r *http.Request) (int, string) {
+		if r.Header.Get("X-Shopify-Access-Token") != shopToken || r.URL.Path != "/admin/api/2026-10/graphql.json" {
+			t.Errorf("Shopify: %s %s with token %q", r.Method, r.URL.Path, r.Header.Get("X-Shopify-Access-Token"))
+			return 401, `{"errors":"[API] Invalid API key or access token (unrecognized login or wrong password)"}`
+		}
+		return 200, `{"data":{"inventorySetQuantities":{"inventoryAdjustmentGroup":{"reason":"correction"},"userErrors":[]}}}`
+	})
+	walmart := newChVendor(t, func(r *http.Request) (string, error) {
+		id, sec, ok := r.BasicAuth()
+		switch {
+		case !ok || id != wmID || sec != wmSecret:
+			return "", errors.New("bad client credentials")
+		case r.PostForm.Get("grant_type") != "client_credentials":
+			return "", fmt.Errorf("grant_type %q", r.PostForm.Get("grant_type"))
+		case r.Header.Get("WM_SVC.NAME") != "Walmart Marketplace" || r.Header.Get("Accept") != "application/json":
+			return "", fmt.Errorf("WM_SVC.NAME %q, Accept %q", r.Header.Get("WM_SVC.NAME"), r.Header.Get("Accept"))
+		case !chUUID.MatchString(r.Header.Get("WM_QOS.CORRELATION_ID")):
+			return "", fmt.Errorf("WM_QOS.CORRELATION_ID %q", r.Header.Get("WM_QOS.CORRELATION_ID"))
+		}
+		return "eyJraWQiOi.", nil
+	}, func(r *http.Request) (int, string) {
+		if !strings.HasPrefix(r.Header.Get("WM_SEC.ACCESS_TOKEN"), "eyJraWQiOi.") || r.Header.Get("Authorization") != "" ||
+			r.Header.Get("WM_SVC.NAME") != "Walmart Marketplace" || r.Header.Get("WM_QOS.CORRELATION_ID") == "" {
+			t.Errorf("Walmart: %s %s with headers %v", r.Method, r.URL, r.Header)
+			return 401, `{"errors":[{"code":"UNAUTHORIZED.GMP_GATEWAY_API"}]}`
+		}
+		return 200, `{"sku":"IPOD2008GREEN","quantity":{"unit":"EACH","amount":25}}`
+	})
+	amazon := newChVendor(t, func(r *http.Request) (string, error) {
+		f := r.PostForm
+		switch {
+		case f.Get("grant_type") != "refresh_token" || (f.Get("refresh_token") != sellerRefresh && f.Get("refresh_token") != vendorRefresh):
+			return "", fmt.Errorf("grant_type %q with an unknown refresh token", f.Get("grant_type"))
+		case f.Get("client_id") != lwaID || f.Get("client_secret") != lwaSecret || r.Header.Get("Authorization") != "":
+			return "", errors.New("bad client credentials")
+		}
+		return "Atza|", nil
+	}, func(r *http.Request) (int, string) {
+		if !strings.HasPrefix(r.Header.Get("x-amz-access-token"), "Atza|") || r.Header.Get("Authorization") != "" {
+			t.Errorf("Amazon: %s %s with headers %v", r.Method, r.URL, r.Header)
+			return 403, `{"errors":[{"code":"Unauthorized","message":"Access to requested resource is denied."}]}`
+		}
+		return 200, `{"sku":"IPOD2008GREEN","status":"ACCEPTED","submissionId":"f1dc2914-75dd-11ea-bc55-0242ac130003","issues":[]}`
+	})
+
+	vars := map[string]string{
+		"shopify_admin_url": shopify.srv.URL + "/admin/api/2026-10/graphql.json",
+		"walmart_url":       walmart.srv.URL,
+		"walmart_token_url": walmart.srv.URL + "/v3/token",
+		"amazon_url":        amazon.srv.URL,
+		"amazon_vendor_url": amazon.srv.URL,
+		"amazon_token_url":  amazon.srv.URL + "/auth/o2/token",
+		"amazon_seller_id":  "A2SELLER",
+	}
+	env := map[string]string{
+		"SHOPIFY_ADMIN_TOKEN":      shopToken,
+		"WALMART_CLIENT_ID":        wmID,
+		"WALMART_CLIENT_SECRET":    wmSecret,
+		"AMAZON_LWA_CLIENT_ID":     lwaID,
+		"AMAZON_LWA_CLIENT_SECRET": lwaSecret,
+		"AMAZON_LWA_REFRESH_TOKEN": sellerRefresh,
+	}
+	level := map[string]any{
+		"sku":         "IPOD2008GREEN",
+		"location_id": "WH-MAIN",
+		"available":   builtin.Quantity{Value: dec(t, "25"), UOM: "EA"},
+		"updated_at":  time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC),
+		"channel":     "erp",
+	}
+	inventorySinks := []string{"shopify_inventory", "walmart_inventory", "amazon_listings"}
+
+	t.Run("inventory levels signed in to each channel", func(t *testing.T) {
+		log := &chLog{}
+		cfg, w := chFlows(t, nil, vars, env)
+		mocks := chRealSinks(t, cfg, w, log, inventorySinks...)
+		for i := range 2 { // the second level reuses the cached tokens
+			l := copyShipment(level)
+			l["available"] = builtin.Quantity{Value: dec(t, fmt.Sprint(25+i)), UOM: "EA"}
+			outs := chEval(t, cfg, w, mocks, "channel_inventory", l)
+			if len(outs) != 3 {
+				t.Fatalf("outcomes:\n%s", dumpOutcomes(outs))
+			}
+			for _, o := range outs {
+				if o.Outcome != "delivered" {
+					t.Fatalf("outcomes:\n%s", dumpOutcomes(outs))
+				}
+			}
+		}
+		for name, v := range map[string]*chVendor{"Shopify": shopify, "Walmart": walmart, "Amazon": amazon} {
+			tokens, calls := v.counts()
+			wantTokens := 1
+			if v == shopify {
+				wantTokens = 0
+			}
+			if tokens != wantTokens || calls != 2 {
+				t.Errorf("%s: %d token requests and %d calls, want %d and 2", name, tokens, calls, wantTokens)
+			}
+		}
+		walmart.mu.Lock()
+		if r := walmart.calls[0]; r.Method != http.MethodPut || r.URL.Path != "/v3/inventory" || r.URL.Query().Get("sku") != "IPOD2008GREEN" {
+			t.Errorf("Walmart call %s %s", r.Method, r.URL)
+		}
+		walmart.mu.Unlock()
+		amazon.mu.Lock()
+		if r := amazon.calls[0]; r.Method != http.MethodPatch || r.URL.Path != "/listings/2021-08-01/items/A2SELLER/IPOD2008GREEN" || r.URL.Query().Get("marketplaceIds") != "ATVPDKIKX0DER" {
+			t.Errorf("Amazon call %s %s", r.Method, r.URL)
+		}
+		amazon.mu.Unlock()
+		for _, sec := range secrets {
+			if strings.Contains(log.String(), sec) {
+				t.Fatal("a secret is in the log")
+			}
+		}
+	})
+
+	t.Run("a Walmart shipment", func(t *testing.T) {
+		_, before := walmart.counts()
+		cfg, w := chFlows(t, nil, vars, env)
+		shipment, _ := walmartShippedOrderShipment(t)
+		mocks := chRealSinks(t, cfg, w, &chLog{}, "walmart")
+		chOne(t, chEval(t, cfg, w, mocks, "channel_shipments", shipment), "delivered")
+		walmart.mu.Lock()
+		defer walmart.mu.Unlock()
+		if len(walmart.calls) != before+1 {
+			t.Fatalf("%d calls", len(walmart.calls)-before)
+		}
+		if r := walmart.calls[before]; r.Method != http.MethodPost || r.URL.Path != "/v3/orders/"+fmt.Sprint(shipment["order_id"])+"/shipping" {
+			t.Errorf("Walmart call %s %s", r.Method, r.URL)
+		}
+	})
+
+	t.Run("the vendor account's own refresh token", func(t *testing.T) {
+		for _, c := range []struct {
+			name   string
+			vendor string
+			want   string
+		}{
+			{"unset: the seller's", "", sellerRefresh},
+			{"set", vendorRefresh, vendorRefresh},
+		} {
+			e := map[string]string{}
+			for k, v := range env {
+				e[k] = v
+			}
+			if c.vendor != "" {
+				e["AMAZON_VENDOR_LWA_REFRESH_TOKEN"] = c.vendor
+			}
+			cfg, w := chFlows(t, nil, vars, e)
+			sink := chRealSinks(t, cfg, w, &chLog{}, "amazon_vendor", "amazon")["amazon_vendor"]
+			d := &connector.Delivery{Key: "amazon_vendor:1", Body: map[string]any{}, CorrelationID: "c-1",
+				Settings: map[string]map[string]string{"path": {"": "/vendor/shipping/v1/shipmentConfirmations"}}}
+			if _, err := sink(context.Background(), d); err != nil {
+				t.Fatal(err)
+			}
+			amazon.mu.Lock()
+			got := amazon.refreshTokens[len(amazon.refreshTokens)-1]
+			amazon.mu.Unlock()
+			if got != c.want {
+				t.Errorf("%s: the token request used another refresh token", c.name)
+			}
+		}
+	})
+
+	t.Run("without secrets the deliveries are held back", func(t *testing.T) {
+		shopTokens, shopCalls := shopify.counts()
+		wmTokens, wmCalls := walmart.counts()
+		amTokens, amCalls := amazon.counts()
+		log := &chLog{}
+		cfg, w := chFlows(t, nil, vars, nil)
+		real := chRealSinks(t, cfg, w, log, inventorySinks...)
+		if n := strings.Count(log.String(), "level=WARN"); n != 3 {
+			t.Errorf("%d warnings, want one per sink:\n%s", n, log.String())
+		}
+		var mu sync.Mutex
+		errs := map[string]error{}
+		mocks := map[string]engine.MockFunc{}
+		for name, deliver := range real {
+			mocks[name] = func(ctx context.Context, d *connector.Delivery) (*connector.Response, error) {
+				resp, err := deliver(ctx, d)
+				mu.Lock()
+				errs[name] = err
+				mu.Unlock()
+				return resp, err
+			}
+		}
+		if outs := chEval(t, cfg, w, mocks, "channel_inventory", level); len(outs) != 3 {
+			t.Fatalf("outcomes:\n%s", dumpOutcomes(outs))
+		}
+		// A retryable error that wraps ErrNotSent: the runtime retries the
+		// delivery with backoff (the ledger forgets its intent, since
+		// nothing was sent) until the variable is set and the flows
+		// reload; it never dead-letters it.
+		for _, name := range inventorySinks {
+			err := errs[name]
+			var retry *connector.RetryableError
+			if !errors.As(err, &retry) || !errors.Is(err, connector.ErrNotSent) || connector.IsPermanent(err) || !strings.Contains(err.Error(), " empty (if ") {
+				t.Errorf("%s: got %v, want a retryable error, nothing sent", name, err)
+			}
+		}
+		a, b := shopify.counts()
+		c, d := walmart.counts()
+		e, f := amazon.counts()
+		if a != shopTokens || b != shopCalls || c != wmTokens || d != wmCalls || e != amTokens || f != amCalls {
+			t.Error("a request was sent without credentials")
 		}
 	})
 }

@@ -81,17 +81,40 @@
 // certificate, a failed token request) the error also wraps
 // connector.ErrNotSent, so errors.Is tells the engine a retry cannot
 // duplicate anything. Redirects are not followed (a redirected POST
-// becomes a GET). OAuth2 client credentials are implemented with the
-// standard library; tokens are cached until shortly before expires_in and
-// fetched again once on a 401, and the request is then repeated once.
+// becomes a GET). OAuth2 (the client-credentials and refresh-token
+// grants) is implemented with the standard library; tokens are cached
+// until shortly before expires_in and fetched again once on a 401, and
+// the request is then repeated once, within the same delivery attempt.
 // Credentials never appear in logs or errors: URLs are shown without user
-// info and query, and configured secrets are cut out of quoted answers. An
+// info and query, and configured secrets (and the current access token)
+// are cut out of quoted answers. An
 // auth setting that is present but empty (env() of an unset variable)
 // lets the flow load, as the http source's secrets do; the sink warns
 // once and answers every delivery with a retryable error (wrapping
 // ErrNotSent) until the variable is set, instead of sending requests
 // bound to fail or dead-lettering documents that did nothing wrong. A
 // failing token endpoint is retryable for the same reason.
+//
+// What the sales channels need is in the http sink's auth block too:
+//
+//   - auth "header" sends a secret in a header of its own, such as
+//     Shopify's X-Shopify-Access-Token, with an optional prefix. It is
+//     redacted and held back when empty like every other credential.
+//   - auth "oauth2" takes grant_type = "refresh_token" with a
+//     refresh_token (Login with Amazon's token endpoint issues SP-API
+//     access tokens this way, client id and secret in the form with
+//     client_auth = "post"), and sends the access token in token_header
+//     with token_prefix: SP-API wants it alone in x-amz-access-token,
+//     Walmart alone in WM_SEC.ACCESS_TOKEN. token_prefix defaults to
+//     "Bearer " for Authorization and to nothing for any other header,
+//     since a custom header that wants the word Bearer is the exception.
+//   - token_headers go with the token request (Walmart's requires
+//     WM_SVC.NAME and WM_QOS.CORRELATION_ID). A value's "{uuid}" is
+//     replaced by a fresh random UUID on every token request, rather than
+//     a setting naming the correlation header: a placeholder serves any
+//     header and any vendor, and the static value stays readable in the
+//     flow file. The API calls' own per-request headers are the headers
+//     setting's expressions (meta.correlation_id, say).
 //
 // What the ERP APIs need is in the http sink itself, as settings, rather
 // than in one connector per ERP: the ERPs differ in how they authenticate

@@ -39,6 +39,7 @@ const (
 	authBearer   = "bearer"
 	authOAuth2   = "oauth2"
 	authNetSuite = "netsuite"
+	authHeader   = "header"
 )
 
 // Limits on what the http sink reads of an answer.
@@ -51,21 +52,73 @@ const (
 
 var httpAuthSpec = &connector.ConfigSpec{
 	Doc: "How the sink authenticates; the label is the type: \"basic\" (username, password), \"bearer\" (token), " +
-		"\"oauth2\" (the client-credentials grant: token_url, client_id, client_secret, scopes) " +
+		"\"header\" (a secret in a header of its own, such as Shopify's X-Shopify-Access-Token: name, value, prefix), " +
+		"\"oauth2\" (an access token from a token endpoint: token_url, client_id, client_secret, scopes; grant_type " +
+		"\"client_credentials\", or \"refresh_token\" with refresh_token, as Login with Amazon issues SP-API tokens; the token " +
+		"sent as \"Authorization: Bearer <token>\" or in token_header with token_prefix, as SP-API's x-amz-access-token and " +
+		"Walmart's WM_SEC.ACCESS_TOKEN want it; token_headers for the token request) " +
 		"or \"netsuite\" (NetSuite token-based authentication, OAuth 1.0a with HMAC-SHA256: account, consumer_key, " +
 		"consumer_secret, token_id, token_secret; every request is signed with a fresh timestamp and random nonce, " +
 		"the realm is the account id in upper case with \"-\" written \"_\"). " +
 		"OAuth2 tokens are cached until shortly before they expire; on a 401 the token is fetched again once " +
-		"and the request repeated once. A credential that is set but empty (env() of an unset variable) still lets the " +
+		"and the request repeated once. The auth header wins over one of the same name in headers, and the secrets are cut out " +
+		"of the answers errors quote. A credential that is set but empty (env() of an unset variable) still lets the " +
 		"flow load: the sink logs a warning and holds every delivery back as retryable, sending nothing, until it is set.",
 	Attrs: []*connector.AttrSpec{
 		{Name: "username", Type: cty.String, Doc: "The user name (basic).", Example: `username = "integration"`},
 		{Name: "password", Type: cty.String, Secret: true, Doc: "The password (basic).", Example: `password = env("ERP_PASSWORD")`},
 		{Name: "token", Type: cty.String, Secret: true, Doc: "The token sent as \"Authorization: Bearer <token>\" (bearer).", Example: `token = env("ERP_TOKEN")`},
+		{
+			Name: "name", Type: cty.String,
+			Doc:     "The header that carries the secret (header), written as the target documents it.",
+			Example: `name = "X-Shopify-Access-Token"`,
+		},
+		{
+			Name: "value", Type: cty.String, Secret: true,
+			Doc:     "The secret sent in the header name (header).",
+			Example: `value = env("SHOPIFY_ADMIN_TOKEN")`,
+		},
+		{
+			Name: "prefix", Type: cty.String,
+			Doc:     "Text sent before the secret in the header (header), such as \"Token \"; none by default.",
+			Example: `prefix = "Token "`,
+		},
 		{Name: "token_url", Type: cty.String, Doc: "The token endpoint (oauth2).", Example: `token_url = "https://login.microsoftonline.com/${var.tenant}/oauth2/v2.0/token"`},
 		{Name: "client_id", Type: cty.String, Doc: "The client id (oauth2).", Example: `client_id = env("D365_CLIENT_ID")`},
 		{Name: "client_secret", Type: cty.String, Secret: true, Doc: "The client secret (oauth2).", Example: `client_secret = env("D365_CLIENT_SECRET")`},
 		{Name: "scopes", Type: cty.List(cty.String), Doc: "The scopes requested (oauth2), sent space-separated.", Example: `scopes = ["https://contoso.crm.dynamics.com/.default"]`},
+		{
+			Name: "grant_type", Type: cty.String, OneOf: []string{grantClientCredentials, grantRefreshToken},
+			Doc: "How the sink gets its access token (oauth2): \"client_credentials\" (RFC 6749 §4.4, the default) with the client's " +
+				"own credentials, or \"refresh_token\" (§6) with refresh_token as well, the long-lived token a user's (a selling " +
+				"partner's) authorization of the app gave: Login with Amazon issues SP-API access tokens this way.",
+			Example: `grant_type = "refresh_token"`,
+		},
+		{
+			Name: "refresh_token", Type: cty.String, Secret: true,
+			Doc:     "The refresh token (oauth2 with grant_type = \"refresh_token\"), sent in the token request's form.",
+			Example: `refresh_token = env("AMAZON_LWA_REFRESH_TOKEN")`,
+		},
+		{
+			Name: "token_header", Type: cty.String,
+			Doc: "The header that carries the access token on each request (oauth2): \"Authorization\" by default; " +
+				"\"x-amz-access-token\" for Amazon SP-API, \"WM_SEC.ACCESS_TOKEN\" for Walmart Marketplace.",
+			Example: `token_header = "x-amz-access-token"`,
+		},
+		{
+			Name: "token_prefix", Type: cty.String,
+			Doc: "Text sent before the access token in token_header (oauth2): \"Bearer \" (with its space) when token_header is " +
+				"Authorization, nothing when it is another header. Set it to say otherwise.",
+			Example: `token_prefix = ""`,
+		},
+		{
+			Name: "token_headers", Type: cty.Map(cty.String),
+			Doc: "Extra headers for the token request (oauth2), such as the WM_SVC.NAME and WM_QOS.CORRELATION_ID Walmart's token " +
+				"endpoint requires. \"{uuid}\" in a value is replaced by a fresh random UUID on every token request. Accept " +
+				"(application/json by default) may be set here; Content-Type and, with client_auth = \"basic\", Authorization are " +
+				"the sink's.",
+			Example: `token_headers = { "WM_SVC.NAME" = "Walmart Marketplace", "WM_QOS.CORRELATION_ID" = "{uuid}" }`,
+		},
 		{
 			Name: "client_auth", Type: cty.String, OneOf: []string{"basic", "post"},
 			Doc: "How the client proves itself to the token endpoint (oauth2): \"basic\" sends client_id and client_secret " +
@@ -119,7 +172,7 @@ var HTTPSinkSpec = &connector.ConfigSpec{
 		},
 		{
 			Name: "headers", Type: cty.Map(cty.String), Expr: true,
-			Doc:     "Request headers, each value a per-message expression. Authorization set by an auth block wins over one set here.",
+			Doc:     "Request headers, each value a per-message expression. The header an auth block sets (Authorization, or the one it names) wins over one set here.",
 			Example: `headers = { "X-Order-Id" = "canonical.id", "Prefer" = "'return=representation'" }`,
 		},
 		{
@@ -499,7 +552,7 @@ func (s *HTTPSink) roundTrip(ctx context.Context, method, target string, body []
 		h.Set(s.idemHeader, d.IdempotencyKey)
 	}
 	if authz != "" {
-		h.Set("Authorization", authz)
+		h.Set(s.auth.headerName(), authz)
 	}
 	start := time.Now()
 	resp, err := s.client.Do(req)
@@ -531,6 +584,14 @@ func validHeader(name, value string) bool {
 		}
 	}
 	return !strings.ContainsAny(value, "\r\n\x00")
+}
+
+// checkHeaderName checks a header name a setting gives.
+func checkHeaderName(setting, name string) error {
+	if !validHeader(name, "") {
+		return fmt.Errorf("%s %q is not a header name", setting, name)
+	}
+	return nil
 }
 
 // networkError classifies a failed request as retryable, wrapping
@@ -664,8 +725,11 @@ func redactURL(raw string) string {
 
 // httpAuth adds credentials to requests.
 type httpAuth interface {
-	// authorization returns the Authorization header value of a request
-	// (a signature covers its method and URL).
+	// headerName is the header the credentials go in: Authorization, or
+	// the one the settings name (auth "header", oauth2's token_header).
+	headerName() string
+	// authorization returns the value of that header for a request (a
+	// signature covers its method and URL).
 	authorization(ctx context.Context, method string, u *url.URL) (string, error)
 	// invalidate forgets credentials the target refused with 401 (used is
 	// the value sent); it reports whether trying again with fresh ones may
@@ -713,7 +777,9 @@ func newHTTPAuth(v cty.Value, client *http.Client, timeout time.Duration) (httpA
 		return nil
 	}
 	allow := func(names ...string) error {
-		for _, n := range []string{"username", "password", "token", "token_url", "client_id", "client_secret", "scopes", "client_auth", "params",
+		for _, n := range []string{"username", "password", "token", "name", "value", "prefix",
+			"token_url", "client_id", "client_secret", "scopes", "client_auth", "params",
+			"grant_type", "refresh_token", "token_header", "token_prefix", "token_headers",
 			"account", "consumer_key", "consumer_secret", "token_id", "token_secret"} {
 			if isSet(attr(v, n)) && !contains(names, n) {
 				return fmt.Errorf("auth %q does not use %s", typ, n)
@@ -731,7 +797,7 @@ func newHTTPAuth(v cty.Value, client *http.Client, timeout time.Duration) (httpA
 			return nil, err
 		}
 		cred := base64.StdEncoding.EncodeToString([]byte(str("username") + ":" + str("password")))
-		auth = &staticAuth{value: "Basic " + cred, secrets: []string{str("password"), cred}}
+		auth = &staticAuth{header: "Authorization", value: "Basic " + cred, secrets: []string{str("password"), cred}}
 	case authBearer:
 		if err := allow("token"); err != nil {
 			return nil, err
@@ -739,12 +805,43 @@ func newHTTPAuth(v cty.Value, client *http.Client, timeout time.Duration) (httpA
 		if err := require("token"); err != nil {
 			return nil, err
 		}
-		auth = &staticAuth{value: "Bearer " + str("token"), secrets: []string{str("token")}}
-	case authOAuth2:
-		if err := allow("token_url", "client_id", "client_secret", "scopes", "client_auth", "params"); err != nil {
+		auth = &staticAuth{header: "Authorization", value: "Bearer " + str("token"), secrets: []string{str("token")}}
+	case authHeader:
+		if err := allow("name", "value", "prefix"); err != nil {
 			return nil, err
 		}
-		if err := require("token_url", "client_id", "client_secret"); err != nil {
+		if err := require("name", "value"); err != nil {
+			return nil, err
+		}
+		if err := checkHeaderName("name", str("name")); err != nil {
+			return nil, err
+		}
+		if p := str("prefix"); !validHeader("X", p) {
+			return nil, errors.New(`auth "header": prefix must not contain line breaks or NUL`)
+		}
+		if v := str("value"); !validHeader("X", v) {
+			// Never quote it: it is a secret.
+			return nil, errors.New(`auth "header": value must not contain line breaks or NUL`)
+		}
+		auth = &staticAuth{header: str("name"), value: str("prefix") + str("value"), secrets: []string{str("value")}}
+	case authOAuth2:
+		if err := allow("token_url", "client_id", "client_secret", "scopes", "client_auth", "params",
+			"grant_type", "refresh_token", "token_header", "token_prefix", "token_headers"); err != nil {
+			return nil, err
+		}
+		grant := getString(v, "grant_type", grantClientCredentials)
+		needs := []string{"token_url", "client_id", "client_secret"}
+		switch grant {
+		case grantClientCredentials:
+			if isSet(attr(v, "refresh_token")) {
+				return nil, errors.New(`auth "oauth2": refresh_token is only used with grant_type = "refresh_token"`)
+			}
+		case grantRefreshToken:
+			needs = append(needs, "refresh_token")
+		default:
+			return nil, fmt.Errorf(`auth "oauth2": grant_type %q is not "client_credentials" or "refresh_token"`, grant)
+		}
+		if err := require(needs...); err != nil {
 			return nil, err
 		}
 		if u := str("token_url"); u != "" {
@@ -752,16 +849,49 @@ func newHTTPAuth(v cty.Value, client *http.Client, timeout time.Duration) (httpA
 				return nil, err
 			}
 		}
+		params := getStringMap(v, "params")
+		for _, n := range []string{"grant_type", "refresh_token", "client_secret"} {
+			if _, ok := params[n]; ok && isSet(attr(v, n)) {
+				return nil, fmt.Errorf(`auth "oauth2": %s is set both as a setting and in params`, n)
+			}
+		}
+		header := getString(v, "token_header", "Authorization")
+		if err := checkHeaderName("token_header", header); err != nil {
+			return nil, err
+		}
+		prefix := ""
+		if strings.EqualFold(header, "Authorization") {
+			prefix = "Bearer "
+		}
+		prefix = getString(v, "token_prefix", prefix)
+		if !validHeader("X", prefix) {
+			return nil, errors.New(`auth "oauth2": token_prefix must not contain line breaks or NUL`)
+		}
+		tokenHeaders := getStringMap(v, "token_headers")
+		for k, hv := range tokenHeaders {
+			if err := checkHeaderName("token_headers", k); err != nil {
+				return nil, err
+			}
+			if !validHeader(k, hv) {
+				return nil, fmt.Errorf(`auth "oauth2": token_headers %q must not contain line breaks or NUL`, k)
+			}
+		}
 		auth = &oauth2Auth{
 			tokenURL:     str("token_url"),
 			clientID:     str("client_id"),
 			clientSecret: str("client_secret"),
+			grantType:    grant,
+			refreshToken: str("refresh_token"),
 			scopes:       getStrings(v, "scopes"),
 			postAuth:     str("client_auth") == "post",
-			params:       getStringMap(v, "params"),
+			params:       params,
+			tokenHeaders: tokenHeaders,
+			header:       header,
+			prefix:       prefix,
 			client:       client,
 			timeout:      timeout,
 			now:          time.Now,
+			uuid:         newUUID,
 		}
 	case authNetSuite:
 		if err := allow("account", "consumer_key", "consumer_secret", "token_id", "token_secret"); err != nil {
@@ -783,7 +913,7 @@ func newHTTPAuth(v cty.Value, client *http.Client, timeout time.Duration) (httpA
 			nonce:          netsuiteNonce,
 		}
 	default:
-		return nil, fmt.Errorf("auth type %q is not one of \"basic\", \"bearer\", \"oauth2\", \"netsuite\"", typ)
+		return nil, fmt.Errorf("auth type %q is not one of \"basic\", \"bearer\", \"header\", \"oauth2\", \"netsuite\"", typ)
 	}
 	if len(empty) > 0 {
 		return &unconfiguredAuth{inner: auth, typ: typ, empty: empty}, nil
@@ -802,13 +932,21 @@ type unconfiguredAuth struct {
 }
 
 func (a *unconfiguredAuth) problem() string {
-	return fmt.Sprintf("auth %q: %s is empty (if it reads env(\"…\"), that environment variable is unset or empty)", a.typ, strings.Join(a.empty, " and "))
+	if len(a.empty) > 1 {
+		return fmt.Sprintf("auth %q: %s are empty (if they read env(\"…\"), those environment variables are unset or empty)", a.typ, strings.Join(a.empty, " and "))
+	}
+	return fmt.Sprintf("auth %q: %s is empty (if it reads env(\"…\"), that environment variable is unset or empty)", a.typ, a.empty[0])
 }
 
 func (a *unconfiguredAuth) authorization(context.Context, string, *url.URL) (string, error) {
-	return "", &connector.RetryableError{Err: fmt.Errorf("%w: %s; set it and reload", connector.ErrNotSent, a.problem())}
+	them := "it"
+	if len(a.empty) > 1 {
+		them = "them"
+	}
+	return "", &connector.RetryableError{Err: fmt.Errorf("%w: %s; set %s and reload", connector.ErrNotSent, a.problem(), them)}
 }
 func (a *unconfiguredAuth) invalidate(string) bool { return false }
+func (a *unconfiguredAuth) headerName() string     { return a.inner.headerName() }
 func (a *unconfiguredAuth) redact(s string) string { return a.inner.redact(s) }
 
 func contains(list []string, s string) bool {
@@ -820,12 +958,15 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// staticAuth is a fixed Authorization value (basic, bearer) and the
-// secrets in it.
+// staticAuth is a fixed header value (basic, bearer: Authorization;
+// header: the one named) and the secrets in it.
 type staticAuth struct {
+	header  string
 	value   string
 	secrets []string
 }
+
+func (a *staticAuth) headerName() string { return a.header }
 
 func (a *staticAuth) authorization(context.Context, string, *url.URL) (string, error) {
 	return a.value, nil

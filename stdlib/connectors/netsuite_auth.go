@@ -87,6 +87,8 @@ func (a *netsuiteAuth) authorization(_ context.Context, method string, u *url.UR
 
 func (a *netsuiteAuth) invalidate(string) bool { return false }
 
+func (a *netsuiteAuth) headerName() string { return "Authorization" }
+
 func (a *netsuiteAuth) redact(s string) string {
 	return redactSecrets(s, a.consumerSecret, a.tokenSecret)
 }

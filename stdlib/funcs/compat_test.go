@@ -22,6 +22,12 @@ var libraryV1 = map[string]string{
 	"transload.checks": "require",
 }
 
+// libraryAdded pins the functions each later version of a library added,
+// by version; a library absent here is still at version 1.
+var libraryAdded = map[string]map[int]string{
+	"transload.text": {2: "url_escape url_path_escape"},
+}
+
 func TestLibraryCompatibility(t *testing.T) {
 	seen := map[string]bool{}
 	for _, lib := range All() {
@@ -31,15 +37,31 @@ func TestLibraryCompatibility(t *testing.T) {
 			t.Errorf("library %s has no pinned version 1 names", lib.Name)
 			continue
 		}
-		var got []string
-		for _, f := range lib.At(1) {
-			got = append(got, f.Name)
+		latest := 1
+		for v := range libraryAdded[lib.Name] {
+			latest = max(latest, v)
+		}
+		if lib.Version != latest {
+			t.Errorf("library %s is at version %d, but its names are pinned up to version %d", lib.Name, lib.Version, latest)
 		}
 		wantNames := strings.Fields(want)
-		slices.Sort(got)
-		slices.Sort(wantNames)
-		if !slices.Equal(got, wantNames) {
-			t.Errorf("%s at version 1:\n got %v\nwant %v", lib.Name, got, wantNames)
+		for v := 1; v <= lib.Version; v++ {
+			if v > 1 {
+				added, ok := libraryAdded[lib.Name][v]
+				if !ok {
+					t.Errorf("library %s has no pinned names for version %d", lib.Name, v)
+				}
+				wantNames = append(wantNames, strings.Fields(added)...)
+			}
+			var got []string
+			for _, f := range lib.At(v) {
+				got = append(got, f.Name)
+			}
+			slices.Sort(got)
+			slices.Sort(wantNames)
+			if !slices.Equal(got, wantNames) {
+				t.Errorf("%s at version %d:\n got %v\nwant %v", lib.Name, v, got, wantNames)
+			}
 		}
 	}
 	for name := range libraryV1 {

@@ -112,8 +112,18 @@ func TestLibrariesAreValid(t *testing.T) {
 		if err := lib.Validate(); err != nil {
 			t.Error(err)
 		}
-		if lib.Version != 1 {
-			t.Errorf("%s: version %d, want 1", lib.Name, lib.Version)
+		// TestLibraryCompatibility pins the version and what each one
+		// exposes; here every function belongs to a version that exists,
+		// and every older version still registers.
+		for _, f := range lib.Funcs {
+			if f.Since < 0 || f.Since > lib.Version {
+				t.Errorf("%s: %s since version %d of %d", lib.Name, f.Name, f.Since, lib.Version)
+			}
+		}
+		for v := 1; v <= lib.Version; v++ {
+			if err := builtin.NewRegistry().Add(lib, v); err != nil {
+				t.Errorf("%s at version %d: %v", lib.Name, v, err)
+			}
 		}
 	}
 	if _, err := builtin.NewEnv(Registry(), nil, builtin.DefaultLimits); err != nil {

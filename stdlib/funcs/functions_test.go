@@ -418,6 +418,27 @@ var tests = map[string][]testCase{
 		fails("negative length", "substr('abc', 1, -1)", builtin.ReasonInvalidArgument),
 		fails("start past end", "substr('abc', 4, 0)", builtin.ReasonInvalidArgument),
 	},
+	"url_escape": {
+		ok("empty", "url_escape('')", str("")),
+		ok("unreserved unchanged", "url_escape('AZaz09-_.~')", str("AZaz09-_.~")),
+		ok("space is plus", "url_escape('a b')", str("a+b")),
+		ok("plus and percent", "url_escape('1+1=2 100%')", str("1%2B1%3D2+100%25")),
+		ok("query and fragment", "url_escape('a?b#c&d')", str("a%3Fb%23c%26d")),
+		ok("path characters", "url_escape('/:@$,;')", str("%2F%3A%40%24%2C%3B")),
+		ok("quotes", `url_escape("it's \"x\"")`, str("it%27s+%22x%22")),
+		ok("emoji", "url_escape('📦')", str("%F0%9F%93%A6")),
+		ok("odata literal", "'$filter=Ref%20eq%20%27' + url_escape(replace(\"O'Brien & Co\", \"'\", \"''\")) + '%27'", str("$filter=Ref%20eq%20%27O%27%27Brien+%26+Co%27")),
+	},
+	"url_path_escape": {
+		ok("empty", "url_path_escape('')", str("")),
+		ok("unreserved unchanged", "url_path_escape('AZaz09-_.~')", str("AZaz09-_.~")),
+		ok("space is %20", "url_path_escape('a b')", str("a%20b")),
+		ok("slash and query", "url_path_escape('a/b?c#d')", str("a%2Fb%3Fc%23d")),
+		ok("percent", "url_path_escape('100%')", str("100%25")),
+		ok("segment characters stay", "url_path_escape('a+b=c&d:e@f$')", str("a+b=c&d:e@f$")),
+		ok("semicolon and comma", "url_path_escape('a;b,c')", str("a%3Bb%2Cc")),
+		ok("non-ascii", "url_path_escape('Grüße')", str("Gr%C3%BC%C3%9Fe")),
+	},
 
 	// transload.time
 	"parse_time": {

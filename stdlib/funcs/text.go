@@ -1,6 +1,7 @@
 package funcs
 
 import (
+	"net/url"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -19,13 +20,18 @@ import (
 // expr has builtins called trim, upper, lower, split, join and replace;
 // registering these functions replaces them in the expr dialect, so both
 // dialects run the implementations here.
+//
+// Version 2 added url_escape and url_path_escape.
 func Text() *builtin.Library {
-	return library("transload.text",
-		"Cleaning, normalising and cutting strings: white space, case, Unicode normalisation and folding for matching, ASCII transliteration for systems that need it, padding, splitting and joining. Lengths and positions count characters (runes), never bytes.",
+	lib := library("transload.text",
+		"Cleaning, normalising and cutting strings: white space, case, Unicode normalisation and folding for matching, ASCII transliteration for systems that need it, padding, splitting and joining, escaping for URLs. Lengths and positions count characters (runes), never bytes.",
 		trimFunc(), normalizeSpaceFunc(), upperFunc(), lowerFunc(), foldFunc(), nfcFunc(), nfkcFunc(), asciiFunc(),
 		truncateFunc(), padFunc("pad_left", true), padFunc("pad_right", false), replaceFunc(), splitFunc(), joinFunc(),
 		digitsFunc(), defaultIfEmptyFunc(), substrFunc(),
+		urlEscapeFunc(), urlPathEscapeFunc(),
 	)
+	lib.Version = 2
+	return lib
 }
 
 // isBlank reports the runes trim and normalize_space remove: Unicode white
@@ -367,4 +373,41 @@ func substrFunc() *builtin.Function {
 			{Expr: "substr('abc', 2, 5)", Err: builtin.ReasonInvalidArgument},
 		},
 	}
+}
+
+// costEscape is the cost of url_escape and url_path_escape: a byte may
+// become three ("%2F"), so the result is at most three times the
+// argument, which ResultSizeOfArgs cannot say; the bound is the longest
+// text a URL part reasonably is.
+var costEscape = builtin.Cost{Fixed: 1, PerSize: 0.3, ResultSize: 3 * 2048}
+
+func urlEscapeFunc() *builtin.Function {
+	f := stringFunc("url_escape",
+		"Escapes a string for a URL query, as a parameter's name or value (Go's url.QueryEscape): every byte but the letters, "+
+			"digits, \"-\", \"_\", \".\" and \"~\" is percent-encoded with upper-case hex digits (\"&\" as %26, \"=\" as %3D, \"+\" as %2B, "+
+			"\"/\" as %2F, a non-ASCII character as the %XX of each of its UTF-8 bytes), and a space becomes \"+\", as HTML forms and "+
+			"the servers reading them agree. For a path segment use url_path_escape. It never fails. Added in version 2 of transload.text.",
+		url.QueryEscape,
+		builtin.Example{Expr: "'/v3/inventory?sku=' + url_escape('AB 12&3/4')", Want: `"/v3/inventory?sku=AB+12%263%2F4"`},
+		builtin.Example{Expr: "url_escape('Grüße=1+1')", Want: `"Gr%C3%BC%C3%9Fe%3D1%2B1"`},
+	)
+	f.Since = 2
+	f.Overloads[0].Cost = costEscape
+	return f
+}
+
+func urlPathEscapeFunc() *builtin.Function {
+	f := stringFunc("url_path_escape",
+		"Escapes a string as one segment of a URL path (Go's url.PathEscape): \"/\", \"?\", \"#\", \"%\", \";\", \",\", a space "+
+			"(as %20), quotes and every other byte a path cannot hold as is (a non-ASCII character as the %XX of each of its UTF-8 "+
+			"bytes) are percent-encoded; letters, digits and \"-_.~$&+=:@\" stay, as RFC 3986 allows in a segment. A target that "+
+			"reads \"+\" in a path as a space needs url_escape with its \"+\" replaced by %20 instead. It never fails. Added in version 2 of "+
+			"transload.text.",
+		url.PathEscape,
+		builtin.Example{Expr: "'/items/' + url_path_escape('DE-36023/4 #2')", Want: `"/items/DE-36023%2F4%20%232"`},
+		builtin.Example{Expr: "url_path_escape('shop:1001')", Want: `"shop:1001"`},
+	)
+	f.Since = 2
+	f.Overloads[0].Cost = costEscape
+	return f
 }

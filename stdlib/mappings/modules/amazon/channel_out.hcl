@@ -233,12 +233,15 @@ mapping "vendor_shipment_confirmation" {
   CEL
 }
 
-# A SKU for a URL path segment: the characters a URL gives a meaning to
-# are percent-encoded (Amazon: "special characters must be encoded").
+# A SKU for a URL path segment: every character but letters, digits and
+# -_.~ percent-encoded, a space as %20 (Amazon: "special characters must
+# be encoded"). url_path_escape would leave + & = : @ as they are, which a
+# path may hold, but SP-API has read a "+" in a SKU as a space: url_escape
+# encodes "+" as %2B, and its own "+" for a space becomes %20.
 mapping "path_escape" {
-  description = "A value percent-encoded for a URL path segment (%, space, /, ?, #, &, +, =, quotes)."
+  description = "A value percent-encoded for a URL path segment: all but letters, digits and -_.~, a space as %20."
   input       = string
-  value       = "replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(input, '%', '%25'), ' ', '%20'), '/', '%2F'), '?', '%3F'), '#', '%23'), '&', '%26'), '+', '%2B'), '=', '%3D'), '\"', '%22'), '\\'', '%27')"
+  value       = "replace(url_escape(input), '+', '%20')"
 }
 
 # A canonical level as a listings patch of the seller's own stock

@@ -286,11 +286,8 @@ mapping "sales_order" {
 }
 
 # Text as one URL path segment: the characters a URL gives a meaning to
-# escaped.
+# escaped (url_path_escape).
 mapping "path_segment" {
   input = string
-  value = <<-CEL
-    replace(replace(replace(replace(replace(replace(input,
-      '%', '%25'), ' ', '%20'), '#', '%23'), '?', '%3F'), '/', '%2F'), '+', '%2B')
-  CEL
+  value = "url_path_escape(input)"
 }

@@ -139,13 +139,13 @@ type "DateText" {
 }
 
 # A condition for $filter, URL-encoded: Field%20eq%20'value', with quotes
-# doubled as OData string literals want and the URL's own characters
-# escaped.
+# doubled as OData string literals want and the value URL-escaped
+# (url_escape, a space as %20 as in the rest of the condition: OData's
+# URL syntax does not read "+" as a space).
 mapping "odata_eq" {
   input = any
   value = <<-CEL
-    input[0] + '%20eq%20%27' + replace(replace(replace(replace(replace(replace(replace(input[1],
-      '%', '%25'), ' ', '%20'), '#', '%23'), '&', '%26'), '+', '%2B'), '?', '%3F'), "'", '%27%27') + '%27'
+    input[0] + '%20eq%20%27' + replace(url_escape(replace(input[1], "'", "''")), '+', '%20') + '%27'
   CEL
 }
 

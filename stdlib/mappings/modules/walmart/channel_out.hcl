@@ -200,10 +200,11 @@ mapping "inventory_update" {
   }
 }
 
-# A SKU for the query string of /v3/inventory?sku=: the characters a URL
-# query gives a meaning to are percent-encoded.
+# A SKU for the query string of /v3/inventory?sku=: url_escape, so every
+# character a URL query gives a meaning to is percent-encoded (a space is
+# "+", which Walmart reads as a space like any form decoder).
 mapping "query_escape" {
-  description = "A value percent-encoded for a URL query (%, space, &, #, +, =, ?, /, quotes)."
+  description = "A value escaped for a URL query (url_escape: all but letters, digits and -_.~ percent-encoded, a space as +)."
   input       = string
-  value       = "replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(input, '%', '%25'), ' ', '%20'), '&', '%26'), '#', '%23'), '+', '%2B'), '=', '%3D'), '?', '%3F'), '/', '%2F'), '\"', '%22'), '\\'', '%27')"
+  value       = "url_escape(input)"
 }
