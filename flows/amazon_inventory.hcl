@@ -41,9 +41,9 @@ flow "amazon_inventory" {
   }
 
   route "deliver" {
-    case "erp" {
-      when = "vars.erp_url != ''"
-      to   = [sink.erp]
+    case "canonical" {
+      when = "vars.canonical_url != ''"
+      to   = [sink.canonical]
     }
     default {
       to = [sink.outbox]

@@ -3,7 +3,13 @@
 variable "erp_url" {
   type        = string
   default     = ""
-  description = "When set, the canonical documents are POSTed to this URL; otherwise they are written to the outbox under the data directory."
+  description = "The API root of the ERP named by erp (NetSuite's …/services/rest/record/v1, SAP's API_SALES_ORDER_SRV root, …): when set, erp_orders sends each order's ERP document there (see erp_<erp>.hcl); otherwise it is written to the outbox under the data directory."
+}
+
+variable "canonical_url" {
+  type        = string
+  default     = ""
+  description = "When set, the canonical refunds, returns, fulfillments and stock levels of the channel flows are POSTed to this URL as they are (JSON, an idempotency key per document): for an iPaaS or a system of your own that takes the canonical model. Otherwise they go to the outbox."
 }
 
 variable "unknown_sku" {
@@ -30,14 +36,15 @@ sink "file" "outbox" {
   dir = "outbox"
 }
 
-sink "http" "erp" {
-  url = var.erp_url
+# Canonical documents (other than orders) for a system of your own.
+sink "http" "canonical" {
+  url = var.canonical_url
 }
 
 variable "erp" {
   type        = string
   default     = "netsuite"
-  description = "The ERP the orders go to: netsuite, sap, d365, business_central, oracle or infor. It chooses the mapping of flows/erp_orders.hcl and the shape of what the erp sink (or the outbox) receives."
+  description = "The ERP the orders go to: netsuite, sap, d365, business_central, oracle or infor. It chooses the mapping of flows/erp_orders.hcl, the sink of erp_<erp>.hcl it goes to when erp_url is set, and the documents erp_shipments, erp_invoices and erp_inventory read back."
   validation {
     condition     = contains(["netsuite", "sap", "d365", "business_central", "oracle", "infor"], var.erp)
     error_message = "The variable erp must be one of netsuite, sap, d365, business_central, oracle, infor."

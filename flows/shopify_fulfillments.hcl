@@ -53,9 +53,9 @@ flow "shopify_fulfillments" {
   }
 
   route "deliver" {
-    case "erp" {
-      when = "vars.erp_url != ''"
-      to   = [sink.erp]
+    case "canonical" {
+      when = "vars.canonical_url != ''"
+      to   = [sink.canonical]
     }
     default {
       to = [sink.outbox]

@@ -48,9 +48,9 @@ flow "shopify_inventory" {
   }
 
   route "deliver" {
-    case "erp" {
-      when = "vars.erp_url != ''"
-      to   = [sink.erp]
+    case "canonical" {
+      when = "vars.canonical_url != ''"
+      to   = [sink.canonical]
     }
     default {
       to = [sink.outbox]

@@ -72,9 +72,9 @@ flow "shopify_refunds" {
   }
 
   route "deliver" {
-    case "erp" {
-      when = "vars.erp_url != ''"
-      to   = [sink.erp]
+    case "canonical" {
+      when = "vars.canonical_url != ''"
+      to   = [sink.canonical]
     }
     default {
       to = [sink.outbox]

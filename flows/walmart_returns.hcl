@@ -58,9 +58,9 @@ flow "walmart_returns" {
   }
 
   route "deliver" {
-    case "erp" {
-      when = "vars.erp_url != ''"
-      to   = [sink.erp]
+    case "canonical" {
+      when = "vars.canonical_url != ''"
+      to   = [sink.canonical]
     }
     default {
       to = [sink.outbox]
