@@ -4,7 +4,7 @@
 # "@name", text beside attributes as "#text", and an element a list only
 # where the schema declares an array. The components the BODs share
 # (parties, addresses, references, taxes, UserArea) are in
-# common.schema.json; a nested type is named after its root type and the
+# components_read.schema.json and components_write.schema.json; a nested type is named after its root type and the
 # $defs key (infor.ShipmentBOD.Party, infor.InvoiceBOD.Party).
 #
 # Each inbound type is an object with one field per root element it

@@ -1,12 +1,11 @@
 dialect = "expr"
 
 # The positions (0, 1, 2, …) of the line items and of the discount
-# applications of an order. CEL's map() gives no index (cel-go's
-# two-variable comprehensions are not enabled in Transload), and the
-# mappings need one: a line's share of an order-level discount is its
-# element of allocate(…), and a discount allocation names its discount by
-# position (discount_application_index). expr's map() has #index, so
-# these two are written in expr for that reason alone.
+# applications of an order. The mappings need them: a line's share of an
+# order-level discount is its element of allocate(…), and a discount
+# allocation names its discount by position (discount_application_index).
+# They are written in expr, whose map() has #index; in CEL the same is
+# list.transformList(i, x, i) (a two-variable comprehension).
 
 mapping "line_positions" {
   input = Order
