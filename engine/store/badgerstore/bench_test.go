@@ -195,3 +195,23 @@ func BenchmarkCodec(b *testing.B) {
 		b.ReportMetric(float64(size), "bytes")
 	})
 }
+
+// BenchmarkAppendBatch: a drop folder's batches of 256 orders, each one
+// Append and one sync.
+func BenchmarkAppendBatch(b *testing.B) {
+	s := open(b, b.TempDir(), badgerstore.Options{InboxCapacity: 1 << 30, GCInterval: -1})
+	body := orderBody()
+	n := 0
+	start := time.Now()
+	for b.Loop() {
+		batch := make([]*store.Envelope, 256)
+		for i := range batch {
+			n++
+			batch[i] = env("orders", fmt.Sprint("m", n), body)
+		}
+		if err := s.Inbox().Append(ctx, batch...); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n)/time.Since(start).Seconds(), "msgs/s")
+}

@@ -48,7 +48,7 @@
 //
 // Badger is opened with SyncWrites=false. A transaction's commit goes to
 // Badger's write goroutine (db.writeRequests): values of ValueThreshold
-// (64 KiB) or more are copied into the current value-log file, and every
+// (1 KiB) or more are copied into the current value-log file, and every
 // entry (or its value pointer) into the active memtable's write-ahead log,
 // the mmapped .mem file; nothing is synced. Recovery at Open replays each
 // .mem file (memtable.UpdateSkipList), applying whole transactions only and
@@ -146,9 +146,12 @@
 //
 // Sized for a 2-core machine and for short --once runs: memtables of
 // 16 MiB (three at most), a 16 MiB block cache, two compactors, Snappy
-// compression. Values under 64 KiB (orders, keys) stay in the LSM tree,
-// where a short-lived inbox record leaves no value-log garbage; bigger ones
-// (EDI files) go to value-log files of 128 MiB. Options.MaxValueSize
+// compression. Values of 1 KiB or more (message bodies: orders, EDI
+// files) go to value-log files of 128 MiB, written once and sequentially,
+// which appends batches of 5.9 KB orders about 3.5 times faster than
+// through the LSM tree (BenchmarkAppendBatch); keys, headers and ledger
+// records stay in the tree. Acked messages leave value-log garbage that
+// the GC below reclaims. Options.MaxValueSize
 // (default 32 MiB) bounds a body or value. A goroutine runs the value-log
 // GC every Options.GCInterval (default 5 minutes), one file per pass while
 // files are at least half garbage, holding writeMu during a pass; expired

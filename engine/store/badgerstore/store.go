@@ -58,10 +58,14 @@ const (
 	defaultMemTable     = 16 << 20
 	defaultBlockCache   = 16 << 20
 	defaultGCInterval   = 5 * time.Minute
-	// Values at least this big go to Badger's value log; smaller ones
-	// (the 5.9 KB orders, keys, headers) stay in the LSM tree, where a
-	// short-lived inbox record costs no value-log garbage.
-	valueThreshold = 64 << 10
+	// Values at least this big go to Badger's value log, and the LSM tree
+	// keeps a pointer: a 5.9 KB order is written once, sequentially,
+	// instead of through the memtable, level 0 and compactions, which
+	// makes appending a batch of them about 3.5 times faster
+	// (BenchmarkAppendBatch). The price is value-log garbage once the
+	// messages are acked, which the value-log GC (GCInterval) reclaims.
+	// Keys, headers and ledger records stay in the tree.
+	valueThreshold = 1 << 10
 	// lazySyncInterval bounds how long acks and retries stay unsynced.
 	lazySyncInterval = 100 * time.Millisecond
 	// maxKeyLen bounds keys, flow names and ids (Badger's limit is 65000
