@@ -302,7 +302,11 @@ func toNative(v ref.Val) any {
 		out := make(map[string]any, int(x.Size().(types.Int)))
 		for it := x.Iterator(); it.HasNext() == types.True; {
 			k := it.Next()
-			out[fmt.Sprint(toNative(k))] = toNative(x.Get(k))
+			key, ok := k.(types.String)
+			if !ok {
+				key = types.String(fmt.Sprint(toNative(k)))
+			}
+			out[string(key)] = toNative(x.Get(k))
 		}
 		return out
 	case traits.Lister:
