@@ -264,6 +264,45 @@ func TestLedgerRecovery(t *testing.T) {
 	})
 }
 
+// TestConcurrentCopiesDeliverOnce: copies of one order arriving together
+// (a webhook sent many times) reach the ledger at the same moment, since
+// dedupe marks a key when its message completes; one is delivered, the
+// others find it done. None may mistake a sibling's intent for a crash
+// leftover (IN_DOUBT on a target without idempotency).
+func TestConcurrentCopiesDeliverOnce(t *testing.T) {
+	for round := 0; round < 10; round++ {
+		h := newHarnessWith(t, basicFlow, connector.IdempotencyNone, func(s store.Store) store.Store { return slowLedgerReads{s} })
+		h.start()
+		copies := make([]string, 40)
+		for i := range copies {
+			copies[i] = order(round, "1.00")
+		}
+		h.submit("orders", copies...)
+		h.idle()
+		if n := len(h.sink("erp").callTimes()); n != 1 || len(h.deadLetters()) != 0 {
+			t.Fatalf("round %d: %d calls, dead letters %v", round, n, reasons(h.deadLetters()))
+		}
+		h.stop()
+	}
+}
+
+// slowLedgerReads returns ledger entries a moment after reading them, as
+// a busy machine might: what a worker read may be stale by the time it
+// acts on it.
+type slowLedgerReads struct{ store.Store }
+
+func (s slowLedgerReads) Keys() store.KeyStore { return slowLedgerKeys{s.Store.Keys()} }
+
+type slowLedgerKeys struct{ store.KeyStore }
+
+func (k slowLedgerKeys) Get(ctx context.Context, key string) (store.Entry, error) {
+	e, err := k.KeyStore.Get(ctx, key)
+	if strings.HasPrefix(key, "ledger/") {
+		time.Sleep(2 * time.Millisecond)
+	}
+	return e, err
+}
+
 const fanoutFlow = `
 sink "mem" "erp" {}
 sink "mem" "lines" {}

@@ -109,6 +109,13 @@ const orderSchema = `{"type":"object","required":["id"],"properties":{
 // type "mem", whose idempotency each test may choose) and a memory store.
 func newHarness(t *testing.T, flows string, idem connector.Idempotency) *harness {
 	t.Helper()
+	return newHarnessWith(t, flows, idem, nil)
+}
+
+// newHarnessWith is newHarness with the engine's view of the store
+// wrapped, to widen a race window or inject a store failure.
+func newHarnessWith(t *testing.T, flows string, idem connector.Idempotency, wrap func(store.Store) store.Store) *harness {
+	t.Helper()
 	h := &harness{t: t, dir: t.TempDir(), clock: newClock(), sinks: map[string]*memSink{}}
 	if err := os.WriteFile(filepath.Join(h.dir, "main.hcl"), []byte(flows), 0o644); err != nil {
 		t.Fatal(err)
@@ -135,12 +142,16 @@ func newHarness(t *testing.T, flows string, idem connector.Idempotency) *harness
 	}); err != nil {
 		t.Fatal(err)
 	}
+	var st store.Store = h.store
+	if wrap != nil {
+		st = wrap(st)
+	}
 	opts := dsl.Options{Registry: funcs.Registry(), Connectors: reg, Formats: []string{"json"}}
 	h.engine = engine.New(engine.Options{
 		FlowsDir: h.dir, DataDir: t.TempDir(),
 		Load:       func(dir string) (*dsl.Config, hcl.Diagnostics) { return dsl.Load(dir, opts) },
 		LoadFS:     func(fsys engine.FS) (*dsl.Config, hcl.Diagnostics) { return dsl.LoadFS(fsys, h.dir, opts) },
-		Connectors: reg, Codecs: codec.Codecs(), Store: h.store, Now: h.clock.Now, Workers: 16,
+		Connectors: reg, Codecs: codec.Codecs(), Store: st, Now: h.clock.Now, Workers: 16,
 	})
 	return h
 }

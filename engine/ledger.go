@@ -63,6 +63,18 @@ func bodyHash(d *connector.Delivery) string {
 func (x *deps) ledgerDeliver(ctx context.Context, h *sinkHandle, d *connector.Delivery) (*connector.Response, bool, error) {
 	lk := ledgerKey(h.name, d.Key)
 	hash := bodyHash(d)
+	if !x.dry {
+		// One delivery of a key at a time in this process, claimed before
+		// the ledger is read: a sibling message delivering the same
+		// document (a webhook sent twice) finishes first, and what is read
+		// next is its result, never its intent mistaken for a crash.
+		for !x.inflight.add(lk) {
+			if !x.inflight.wait(ctx, lk, 30*time.Second) {
+				return nil, false, &errRetry{err: errInProgress, after: time.Second, policy: h.policy}
+			}
+		}
+		defer x.inflight.remove(lk)
+	}
 	var rev uint64
 	e, err := x.keys.Get(ctx, lk)
 	switch {
@@ -79,15 +91,6 @@ func (x *deps) ledgerDeliver(ctx context.Context, h *sinkHandle, d *connector.De
 			}
 			// A changed document the flow routes as an update.
 		case "intent":
-			if x.inflight.has(lk) {
-				// A sibling message in this process is delivering the same
-				// document now (a webhook sent twice): wait for it, then
-				// look again; it will most likely be done.
-				if x.inflight.wait(ctx, lk, 30*time.Second) {
-					return x.ledgerDeliver(ctx, h, d)
-				}
-				return nil, false, &errRetry{err: errInProgress, after: time.Second, policy: h.policy}
-			}
 			if rec.Owner != x.owner && !x.exclusive && x.now().Sub(rec.At) < intentLease {
 				return nil, false, &errRetry{err: errInProgress, after: time.Second, policy: h.policy}
 			}
@@ -111,13 +114,6 @@ func (x *deps) ledgerDeliver(ctx context.Context, h *sinkHandle, d *connector.De
 		resp, err := h.deliver(ctx, d, true)
 		return resp, false, err
 	}
-	if !x.inflight.add(lk) {
-		if x.inflight.wait(ctx, lk, 30*time.Second) {
-			return x.ledgerDeliver(ctx, h, d)
-		}
-		return nil, false, &errRetry{err: errInProgress, after: time.Second, policy: h.policy}
-	}
-	defer x.inflight.remove(lk)
 	intent, _ := json.Marshal(ledgerRecord{State: "intent", Hash: hash, Message: msgOf(ctx), Owner: x.owner, At: x.now()})
 	res, err := x.keys.Apply(ctx, store.Op{Kind: store.OpCAS, Key: lk, Rev: rev, Value: intent})
 	if err != nil {
