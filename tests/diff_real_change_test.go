@@ -66,9 +66,6 @@ mapping "oracle_sales_order_cents" {
 // shopify_orders flow makes of real corpus orders. Exactly the one order
 // whose price rounds differently shows a change, and exactly that field.
 func TestDiffRealChange(t *testing.T) {
-	// The company runs Oracle (the default flows' erp is netsuite). diff
-	// has no --var: the environment sets it, for both versions alike.
-	t.Setenv("TRANSLOAD_VAR_erp", "oracle")
 	t.Setenv("NO_COLOR", "1")
 
 	dir := t.TempDir()
@@ -135,7 +132,9 @@ func TestDiffRealChange(t *testing.T) {
 	}
 
 	var out, errOut bytes.Buffer
-	code := cli.Main([]string{"diff", oldDir, newDir, "--flow", "erp_orders", "--inputs", inputs}, nil, &out, &errOut)
+	// The company runs Oracle (the default flows' erp is netsuite): --var
+	// sets it for both versions alike.
+	code := cli.Main([]string{"diff", oldDir, newDir, "--flow", "erp_orders", "--var", "erp=oracle", "--inputs", inputs}, nil, &out, &errOut)
 	t.Logf("transload diff OLD NEW --flow erp_orders (exit %d):\n%s%s", code, out.String(), errOut.String())
 	if code != 1 {
 		t.Errorf("exit %d, want 1 (something differs)", code)
@@ -159,5 +158,41 @@ Summary: 6 input(s), 1 changed, 5 unchanged; 2 field(s) differ.
 `
 	if got := out.String(); got != want {
 		t.Errorf("transload diff OLD NEW:\n got:\n%s\nwant:\n%s", got, want)
+	}
+
+	// The same edit seen from where the orders come in: diff of the
+	// channel flow over the raw corpus files follows the delivery to
+	// erp_orders and shows the change under it ("then").
+	raw := filepath.Join(dir, "raw")
+	if err := os.MkdirAll(raw, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, file := range diffRealChangeOrders {
+		b, err := os.ReadFile(filepath.Join("testdata", "corpus", file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(raw, filepath.Base(file)), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out.Reset()
+	errOut.Reset()
+	code = cli.Main([]string{"diff", oldDir, newDir, "--flow", "shopify_orders", "--var", "erp=oracle", "--inputs", raw}, nil, &out, &errOut)
+	if code != 1 || errOut.Len() > 0 {
+		t.Errorf("diff --flow shopify_orders: exit %d, stderr %s", code, errOut.String())
+	}
+	want = `order_cancel_with_refund.json: no change
+order_create_manual_line_discount.json: no change
+order_get_450789469_discount_partial_refund.json: no change
+order_presentment_cad.json: no change
+order_unallocated_discount.json: no change
+order_unallocated_discount_uneven.json: 2 field(s) changed
+  deliveries[0].then.deliveries[0].body.lines[1].UnitSellingPrice: 196.495000 → 196.50
+  deliveries[0].then.steps.erp_document.lines[1].UnitSellingPrice: 196.495000 → 196.50
+Summary: 6 input(s), 1 changed, 5 unchanged; 2 field(s) differ.
+`
+	if got := out.String(); got != want {
+		t.Errorf("transload diff OLD NEW --flow shopify_orders:\n got:\n%s\nwant:\n%s", got, want)
 	}
 }

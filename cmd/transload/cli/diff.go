@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/transload/transload/builtin"
 	"github.com/transload/transload/dsl"
 	"github.com/transload/transload/engine"
 	"github.com/transload/transload/engine/store"
@@ -28,6 +29,7 @@ func (a *app) diffCmd() *cobra.Command {
 	var flow, inputs string
 	var useDLQ, asJSON bool
 	var df dlqFlags
+	var lf loadFlags
 	c := &cobra.Command{
 		Use:   "diff OLD_DIR NEW_DIR --flow NAME --inputs PATH",
 		Short: "Run two versions of a flow over the same payloads and show what changes",
@@ -35,7 +37,10 @@ func (a *app) diffCmd() *cobra.Command {
 file or a folder of files; with --dead-letters, the dead letters of the flow
 in --data) through flow NAME of both, and prints, per input, every field of
 every step output and delivery that changed: its path, its old and its new
-value. A summary follows. Nothing is sent anywhere.
+value. A delivery to another flow is followed: what that flow makes of the
+document shows under "then" (deliveries[0].then.deliveries[0].body…), so
+an edit of an ERP mapping shows in a diff of the channel flow that feeds it. A summary follows. Nothing is sent anywhere. --var and --table apply
+to both versions (--var erp=oracle diffs the Oracle documents).
 
 The exit status is 1 when anything differs, for CI gates: this is the
 shadow check before a cutover.`,
@@ -43,6 +48,14 @@ shadow check before a cutover.`,
 		RunE: func(c *cobra.Command, args []string) error {
 			if flow == "" || inputs == "" && !useDLQ {
 				return a.usageError(c, "--flow and --inputs (or --dead-letters) are required")
+			}
+			vars, bad := parseVars(lf.vars)
+			if bad != "" {
+				return a.usageError(c, "--var wants NAME=VALUE, got %q", bad)
+			}
+			tables, bad := parseAssignments(lf.tables)
+			if bad != "" {
+				return a.usageError(c, "--table wants NAME=FILE, got %q", bad)
 			}
 			var ins []diffInput
 			var err error
@@ -61,7 +74,7 @@ shadow check before a cutover.`,
 			}
 			var evs [2]*engine.Evaluator
 			for i, dir := range args {
-				cfg, diags := dsl.Load(dir, w.LoadOptions(nil, nil))
+				cfg, diags := dsl.Load(dir, w.LoadOptions(vars, tables))
 				if diags.HasErrors() {
 					a.printDiagnostics(cfg, diags)
 					return errFailed
@@ -82,16 +95,16 @@ shadow check before a cutover.`,
 			var results []result
 			changed, fields := 0, 0
 			for _, in := range ins {
-				var outs [2][]*engine.Outcome
+				var docs [2]map[string]any
 				for i, ev := range evs {
-					o, _, err := ev.Eval(context.Background(), flow, engine.Input{Body: in.body, Headers: in.headers, ID: "m_diff"})
+					d, err := evalChain(ev, flow, engine.Input{Body: in.body, Headers: in.headers, ID: "m_diff"}, 0)
 					if err != nil {
 						fmt.Fprintf(a.stderr, "Error: %s: %v\n", in.name, err)
 						return errFailed
 					}
-					outs[i] = o
+					docs[i] = d
 				}
-				ch := engine.DiffDocs(outcomeDoc(outs[0]), outcomeDoc(outs[1]))
+				ch := engine.DiffDocs(docs[0], docs[1])
 				results = append(results, result{Input: in.name, Changes: ch})
 				if len(ch) > 0 {
 					changed++
@@ -128,12 +141,38 @@ shadow check before a cutover.`,
 	c.Flags().StringVar(&df.data, "data", ".transload", "the data directory, for --dead-letters")
 	c.Flags().StringVar(&df.addr, "addr", "127.0.0.1:8080", "the admin API of a running transload, for --dead-letters")
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	lf.register(c)
 	return c
 }
 
+// maxChain bounds how deep diff follows deliveries from flow to flow.
+const maxChain = 8
+
+// evalChain runs in through flow and, for each delivery to another flow,
+// that flow with the delivered document, as a running engine would: an
+// edit of the ERP mapping shows in a diff of the channel flow that feeds
+// it. What it returns is what diff compares.
+func evalChain(ev *engine.Evaluator, flow string, in engine.Input, depth int) (map[string]any, error) {
+	outs, _, err := ev.Eval(context.Background(), flow, in)
+	if err != nil {
+		return nil, err
+	}
+	return outcomeDoc(outs, func(x *engine.DeliveryRecord) (map[string]any, error) {
+		if x.Flow == "" || depth >= maxChain {
+			return nil, nil
+		}
+		body, err := builtin.AppendJSON(nil, x.Body)
+		if err != nil {
+			return nil, fmt.Errorf("the delivery to flow %s: %w", x.Flow, err)
+		}
+		return evalChain(ev, x.Flow, engine.Input{Body: body, Headers: x.Headers, ID: in.ID}, depth+1)
+	})
+}
+
 // outcomeDoc is what diff compares: per document, its outcome, dead
-// letter reason, step outputs and deliveries.
-func outcomeDoc(outs []*engine.Outcome) map[string]any {
+// letter reason, step outputs and deliveries; a delivery to another flow
+// carries, under "then", what that flow made of it (follow).
+func outcomeDoc(outs []*engine.Outcome, follow func(*engine.DeliveryRecord) (map[string]any, error)) (map[string]any, error) {
 	docs := make([]any, len(outs))
 	for i, o := range outs {
 		d := map[string]any{"outcome": o.Outcome, "steps": o.Steps}
@@ -146,19 +185,27 @@ func outcomeDoc(outs []*engine.Outcome) map[string]any {
 			if target == "" {
 				target = "flow:" + x.Flow
 			}
-			dels = append(dels, map[string]any{"to": target, "key": x.Key, "body": x.Body})
+			del := map[string]any{"to": target, "key": x.Key, "body": x.Body}
+			then, err := follow(&x)
+			if err != nil {
+				return nil, err
+			}
+			if then != nil {
+				del["then"] = then
+			}
+			dels = append(dels, del)
 		}
 		d["deliveries"] = dels
 		docs[i] = d
 	}
 	if len(docs) == 1 {
-		return docs[0].(map[string]any)
+		return docs[0].(map[string]any), nil
 	}
 	out := map[string]any{}
 	for i, d := range docs {
 		out["document_"+strconv.Itoa(i+1)] = d
 	}
-	return out
+	return out, nil
 }
 
 func fileInputs(path string) ([]diffInput, error) {
