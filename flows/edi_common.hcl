@@ -41,7 +41,7 @@ variable "edi_partner_url" {
 variable "x12_timezone" {
   type        = string
   default     = "UTC"
-  description = "The IANA time zone of the dates and times in outbound X12 documents (BSN03/BSN04, BIG01, DTM): X12 dates carry no zone, so this is the trading partner agreement's."
+  description = "The IANA time zone of the dates and times in outbound X12 documents (BSN03/BSN04, DTM; calendar dates such as BIG01 are written as given): X12 dates carry no zone, so this is the trading partner agreement's."
 }
 
 variable "x12_item_qualifier" {

@@ -88,3 +88,17 @@ run "an invoice is an 810 whose TDS is the amount due" {
     error_message = "two IT1 lines"
   }
 }
+
+run "an invoice date stays the day the ERP gave in a zone west of UTC" {
+  flow           = "edi_invoice"
+  input          = file("inbox/edi_invoice/invoice_DO091003TESTINV01.json")
+  expect_outcome = "delivered"
+  variables = {
+    x12_timezone = "America/New_York"
+  }
+
+  assert {
+    condition     = "deliveries[0].body.sets[0].segments.filter(s, s[0] == 'BIG')[0][1] == '20030310'"
+    error_message = "BIG01 is the invoice date 2003-03-10, not the day before"
+  }
+}

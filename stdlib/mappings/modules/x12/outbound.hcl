@@ -122,6 +122,15 @@ mapping "time" {
   value = "format_x12_time(input, vars.x12_timezone)"
 }
 
+# A calendar date (CCYYMMDD) as it was given: invoice, due and scheduled
+# ship dates. ERPs send these as dates, which the canonical model holds as
+# midnight UTC; read in the agreement's zone they would fall on the day
+# before west of Greenwich.
+mapping "day" {
+  input = "timestamp"
+  value = "format_x12_date(input, 'UTC')"
+}
+
 # Free text for X12 (names, addresses, descriptions): transliterated to
 # ASCII (é is e), line breaks and runs of spaces collapsed. Ids are never
 # changed this way: an id with a separator in it fails in the sink.
@@ -257,7 +266,7 @@ mapping "line_ack" {
       'quantity': size(given) > 0 && has(given[0].quantity) ? x12.quantity(given[0].quantity)
         : status in ['IR', 'ID'] ? ['0', x12.unit(l.quantity.uom)]
         : x12.quantity(l.quantity),
-      'ship_date': size(given) > 0 && has(given[0].ship_date) ? x12.date(given[0].ship_date) : ''
+      'ship_date': size(given) > 0 && has(given[0].ship_date) ? x12.day(given[0].ship_date) : ''
     })))
   CEL
 }
@@ -506,7 +515,7 @@ mapping "invoice810" {
         'type': '810',
         'segments':
           [[
-            'BIG', x12.date(v.invoice_date), v.id,
+            'BIG', x12.day(v.invoice_date), v.id,
             o.hasValue() ? x12.date(o.value().placed_at) : '',
             v.?po_number.or(o.?po_number).orValue('')
           ],
@@ -515,7 +524,7 @@ mapping "invoice810" {
           + (has(v.bill_to) ? x12.n1_loop({'role': 'BT', 'address': v.bill_to, ?'code': o.?references.?x12_bill_to_id}) : [])
           + (has(v.ship_to) ? x12.n1_loop({'role': 'ST', 'address': v.ship_to, ?'code': o.?references.?x12_ship_to_id}) : [])
           + (has(v.terms) || has(v.due_date)
-              ? [['ITD', '', '', '', '', '', has(v.due_date) ? x12.date(v.due_date) : '', '', '', '', '', '',
+              ? [['ITD', '', '', '', '', '', has(v.due_date) ? x12.day(v.due_date) : '', '', '', '', '', '',
                   has(v.terms) ? truncate(x12.text(v.terms), 80) : '']]
               : [])
           + v.lines.map(l, x12.invoice_line({'line': l, ?'order': input.?order})).flatten()
