@@ -72,7 +72,20 @@ func RunTest(ctx context.Context, run *dsl.TestRun, codecs connector.Codecs) *Te
 		res.fail(posOf(run.DeclRange), err.Error())
 		return res
 	}
-	outs, _, err := ev.Eval(ctx, run.Flow.Name, Input{Body: run.Input, Headers: run.Headers})
+	// A mock that fails only its first calls (times) is a target that
+	// recovers: the message is retried as the engine would, until it is
+	// no longer a retry or the mocks are past their failures.
+	retries := 0
+	for _, m := range run.Mocks {
+		retries = max(retries, m.Times)
+	}
+	var outs []*Outcome
+	for attempt := 0; ; attempt++ {
+		outs, _, err = ev.Eval(ctx, run.Flow.Name, Input{Body: run.Input, Headers: run.Headers, Attempts: attempt})
+		if err != nil || attempt >= retries || len(outs) == 0 || outs[0].Outcome != OutcomeRetry {
+			break
+		}
+	}
 	res.Outcomes = outs
 	res.Duration = time.Since(start)
 	if err != nil {

@@ -112,6 +112,11 @@ func (x *deps) ledgerDeliver(ctx context.Context, h *sinkHandle, d *connector.De
 	}
 	if x.dry {
 		resp, err := h.deliver(ctx, d, true)
+		if err != nil && !connector.IsPermanent(err) {
+			// As a live delivery would: a 503 or a timeout is a retry of
+			// the message, not a failure of the document.
+			err = &errRetry{err: fmt.Errorf("sink %s: %w", h.name, err), after: connector.RetryAfterOf(err), policy: h.policy}
+		}
 		return resp, false, err
 	}
 	intent, _ := json.Marshal(ledgerRecord{State: "intent", Hash: hash, Message: msgOf(ctx), Owner: x.owner, At: x.now()})

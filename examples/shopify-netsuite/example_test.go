@@ -226,7 +226,7 @@ func checkSalesOrder(t *testing.T, r request, creds map[string]string) {
 // TestFlowTests: `transload test flows` passes, every run.
 func TestFlowTests(t *testing.T) {
 	code, out := transload("test", "flows")
-	if code != 0 || !strings.Contains(out, "ok\tflows\t11 passed") || strings.Contains(out, "FAIL") {
+	if code != 0 || !strings.Contains(out, "ok\tflows\t12 passed") || strings.Contains(out, "FAIL") {
 		t.Fatalf("test flows: exit %d\n%s", code, out)
 	}
 }

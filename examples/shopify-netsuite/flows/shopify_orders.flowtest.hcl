@@ -145,15 +145,12 @@ run "without netsuite_url the salesOrder goes to the outbox" {
   }
 }
 
-# NetSuite down for maintenance: a 503 is not the order's fault, and
-# nothing is booked. A flow test runs one attempt only, so it cannot show
-# the retry that follows (backoff from 1s, doubling, for up to a day) nor
-# the success after it: example_test.go runs those against a fake NetSuite
-# that answers 503, then 429 with Retry-After, then 204. (Today the test
-# runner reports a mocked 5xx as a STEP_FAILED dead letter instead of the
-# outcome "retry" that transload run gives it, so this run asserts only
-# what holds either way.)
-run "NetSuite answers 503: nothing is booked" {
+# NetSuite down for maintenance: a 503 is not the order's fault. The
+# message is retried (backoff from 1s, doubling, for up to a day); a mock
+# that fails only its first call (times = 1) shows the retry that
+# succeeds. example_test.go runs the same against a fake NetSuite that
+# answers 503, then 429 with Retry-After, then 204.
+run "NetSuite answers 503 once: the retry books the order" {
   flow  = "shopify_orders"
   input = file("testdata/order_get_450789469_discount_partial_refund.json")
   variables = {
@@ -167,13 +164,32 @@ run "NetSuite answers 503: nothing is booked" {
     times  = 1
   }
 
+  expect_outcome = "delivered"
   assert {
-    condition     = "outcome != 'delivered' && size(deliveries) == 0"
-    error_message = "not delivered, no document recorded"
+    condition     = "size(deliveries) == 1 && deliveries[0].sink == 'netsuite' && deliveries[0].body.externalId == 'shopify-450789469'"
+    error_message = "booked once, on the retry"
   }
+}
+
+# Still down: the message stays a retry (never a dead letter of the
+# order), until NetSuite answers or the retry policy gives up.
+run "NetSuite keeps answering 503: the order waits" {
+  flow  = "shopify_orders"
+  input = file("testdata/order_get_450789469_discount_partial_refund.json")
+  variables = {
+    netsuite_url         = "https://1234567.suitetalk.api.netsuite.invalid/services/rest/record/v1"
+    netsuite_account     = "1234567"
+    netsuite_customer_id = "2302"
+  }
+
+  mock "netsuite" {
+    status = 503
+  }
+
+  expect_outcome = "retry"
   assert {
-    condition     = "!has(dead_letter.reason) || dead_letter.class == 'technical'"
-    error_message = "never a business failure: the document is fine"
+    condition     = "size(deliveries) == 0 && !has(dead_letter.reason)"
+    error_message = "nothing booked, no dead letter"
   }
 }
 
