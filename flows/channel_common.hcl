@@ -89,8 +89,8 @@ table "shopify_locations" {
 # GraphQL mutations have no idempotency key, so a delivery interrupted
 # mid-call is IN_DOUBT for a person to check in the Shopify admin; a
 # replay then finds the lines fulfilled (ALREADY_FULFILLED) rather than
-# fulfilling twice. Used by channel_shipments_shopify (see
-# channel_shipments.hcl).
+# fulfilling twice. Used by channel_shipments_shopify, whose steps to it
+# run only when shopify_admin_url is set.
 sink "http" "shopify" {
   url         = var.shopify_admin_url
   idempotency = "none"

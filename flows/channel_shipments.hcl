@@ -1,6 +1,5 @@
 import "walmart" {}
 import "amazon" {}
-import "shopify" {}
 
 # Shipments back to the channel that sold the order. The ERP shipment
 # flows post canonical shipments here (or drop them in
@@ -13,7 +12,10 @@ import "shopify" {}
 #   amazon_vendor  Vendor Shipments submitShipmentConfirmations
 #                  (amazon.vendor_shipment_confirmation; Replace for an
 #                  updated shipment);
-#   shopify        the outbox: see below;
+#   shopify        the flow channel_shipments_shopify (the shipment as it
+#                  came, its pack lines with base quantities): it reads
+#                  the order's fulfillment orders and sends the
+#                  fulfillmentCreate mutation (see below);
 #   anything else  filtered (EDI partners get an 856 from their own flow).
 # A channel whose URL variable is empty gets its requests in the outbox.
 #
@@ -30,19 +32,15 @@ import "shopify" {}
 #
 # Shopify. Shopify fulfils fulfillment orders, whose ids a shipment does
 # not carry, so its fulfilment is a call (read the order's fulfillment
-# orders) and then the fulfillmentCreate mutation. A call step runs for
-# every message of its flow and fails when its sink has no URL, and a step
-# cannot be skipped by a condition, so that call cannot live in this flow
-# (a Walmart shipment would call Shopify) nor in a flow of the defaults
-# (its drop-folder sample would fail without a shop). The flow that does
-# it, channel_shipments_shopify, is in
-# tests/testdata/channels/channel_shipments_shopify.hcl, tested there; its
-# header says how to install it once a shop is configured (its request
-# here becomes the package, routed to it). Until then a Shopify shipment
-# goes to the outbox as the lookup it starts with,
-# shopify.fulfillment_orders_query.
+# orders) and then the fulfillmentCreate mutation, with checks of both
+# answers: a flow of its own, channel_shipments_shopify
+# (channel_shipments_shopify.hcl), which gets every Shopify shipment. Its
+# call and its delivery to Shopify run only when shopify_admin_url is set
+# (`when`); while it is empty, the flow writes the request the fulfilment
+# starts with, the fulfillment-orders query, to the outbox, as the other
+# channels do without a URL.
 flow "channel_shipments" {
-  description = "Canonical shipments back to the channel that sold the order: Walmart ship order lines, Amazon confirmShipment, Amazon Vendor shipment confirmations."
+  description = "Canonical shipments back to the channel that sold the order: Walmart ship order lines, Amazon confirmShipment, Amazon Vendor shipment confirmations; Shopify shipments to the flow channel_shipments_shopify."
   priority    = "normal"
   schema      = commerce.Shipment
 
@@ -125,7 +123,9 @@ flow "channel_shipments" {
   }
 
   # The request for the channel's API: whether its URL is set, the path
-  # after it, and the body.
+  # after it, and the body. Shopify's is the shipment, for the flow that
+  # makes its requests (and sends them only when shopify_admin_url is
+  # set).
   map "request" {
     value = <<-CEL
       target.channel == 'walmart' ? dyn({
@@ -144,9 +144,9 @@ flow "channel_shipments" {
           'body': amazon.vendor_shipment_confirmation({'shipment': target.package, 'replace': shipment.update, 'confirmed_at': meta.received_at})
         })
       : dyn({
-          'online': false,
+          'online': vars.shopify_admin_url != '',
           'path': '',
-          'body': shopify.fulfillment_orders_query(target.package)
+          'body': canonical
         })
     CEL
   }
@@ -164,6 +164,10 @@ flow "channel_shipments" {
     case "amazon_vendor" {
       when = "target.channel == 'amazon_vendor' && request.online"
       to   = [sink.amazon_vendor]
+    }
+    case "shopify" {
+      when = "target.channel == 'shopify'"
+      to   = [flow.channel_shipments_shopify]
     }
     default {
       to = [sink.outbox]

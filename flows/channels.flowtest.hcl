@@ -88,3 +88,14 @@ run "an inventory level with walmart_url set goes to Walmart" {
     error_message = "25 EACH to Walmart"
   }
 }
+
+run "a Shopify shipment goes to channel_shipments_shopify" {
+  flow           = "channel_shipments"
+  input          = file("testdata/channels/shopify_450789469.json")
+  expect_outcome = "delivered"
+
+  assert {
+    condition     = "deliveries.map(d, d.flow) == ['channel_shipments_shopify'] && deliveries[0].body.id == 'SHP-450789469-1' && deliveries[0].body.lines[0].line_id == '518995019'"
+    error_message = "the shipment goes on to the Shopify flow, which sends it or writes it to the outbox"
+  }
+}

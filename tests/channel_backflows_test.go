@@ -29,8 +29,8 @@ import (
 )
 
 // The flows and mappings that answer the sales channels: shipments
-// (channel_shipments, and channel_shipments_shopify from
-// testdata/channels) and inventory levels (channel_inventory), checked
+// (channel_shipments, and channel_shipments_shopify, to which it routes
+// Shopify's) and inventory levels (channel_inventory), checked
 // against the request shapes the vendors document:
 //
 //   - Walmart ship order lines (Orders API v3, POST
@@ -697,7 +697,7 @@ func TestChannelShopifyFulfillment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, w := chFlows(t, []string{filepath.Join("testdata", "channels", "channel_shipments_shopify.hcl")},
+	cfg, w := chFlows(t, nil,
 		map[string]string{"shopify_admin_url": "https://shop.example/admin/api/2026-10/graphql.json"}, map[string]string{"SHOPIFY_ADMIN_TOKEN": "shpat_test"})
 	run := func(t *testing.T, orders []byte, create string, shipment any) ([]*engine.Outcome, *chCapture) {
 		var got chCapture
@@ -792,13 +792,26 @@ func TestChannelShopifyFulfillment(t *testing.T) {
 		chDeadLetter(t, outs, "UNKNOWN_ORDER")
 	})
 
+	// channel_shipments hands a Shopify shipment on as it is; without a
+	// shop (the default) the Shopify flow writes the lookup to the outbox,
+	// and calls nothing.
 	t.Run("in the default flows, to the outbox", func(t *testing.T) {
 		cfg, w := loadDefaultFlows(t, nil)
 		o := chOne(t, chEval(t, cfg, w, nil, "channel_shipments", shipment), "delivered")
-		if o.Deliveries[0].Sink != "outbox" {
-			t.Fatalf("delivered to %s", o.Deliveries[0].Sink)
+		if len(o.Deliveries) != 1 || o.Deliveries[0].Flow != "channel_shipments_shopify" {
+			t.Fatalf("deliveries:\n%s", dumpOutcomes([]*engine.Outcome{o}))
+		}
+		chCheck(t, "routed", o.Deliveries[0].Body, map[string]string{"order_id": `"450789469"`, "lines.0.line_id": `"518995019"`})
+		var got chCapture
+		mocks := map[string]engine.MockFunc{"shopify": got.mock(shopifyAnswer(t, orders, shopifyCreated))}
+		o = chOne(t, chEval(t, cfg, w, mocks, "channel_shipments_shopify", o.Deliveries[0].Body), "delivered")
+		if len(o.Deliveries) != 1 || o.Deliveries[0].Sink != "outbox" {
+			t.Fatalf("deliveries:\n%s", dumpOutcomes([]*engine.Outcome{o}))
 		}
 		chCheck(t, "outbox", o.Deliveries[0].Body, map[string]string{"variables.id": `"gid://shopify/Order/450789469"`})
+		if len(got.deliveries) != 0 {
+			t.Errorf("%d requests to Shopify without a shop", len(got.deliveries))
+		}
 	})
 }
 
