@@ -303,6 +303,80 @@ func (k slowLedgerKeys) Get(ctx context.Context, key string) (store.Entry, error
 	return e, err
 }
 
+const partsFlow = `
+sink "mem" "shop" {
+  retry {
+    max_attempts = 5
+    backoff      = "1s"
+  }
+  breaker {
+    failures = 0
+  }
+}
+sink "mem" "books" {}
+
+flow "levels" {
+  schema = "order.schema.json"
+
+  split "line" {
+    items = "input.lines"
+    key   = "line.sku"
+  }
+
+  route "out" {
+    mode = "all"
+    case "both" {
+      when = "true"
+      to   = [sink.shop, sink.books]
+    }
+  }
+}
+`
+
+// TestRetryDoesNotHoldBackSiblings: one part of a split, and one target of
+// a route, that must wait for a retry do not stop the others: they are
+// delivered in the first attempt, and the retry delivers only what was
+// missing.
+func TestRetryDoesNotHoldBackSiblings(t *testing.T) {
+	h := newHarness(t, partsFlow, connector.IdempotencyKey)
+	h.start()
+	var mu sync.Mutex
+	var calls []string
+	logCall := func(sink string, d *connector.Delivery) string {
+		mu.Lock()
+		defer mu.Unlock()
+		call := sink + ":" + d.Key[strings.LastIndex(d.Key, "=")+1:]
+		calls = append(calls, call)
+		return call
+	}
+	failed := false
+	h.sink("shop").fail = func(n int, d *connector.Delivery) error {
+		if logCall("shop", d) == "shop:A" && !failed {
+			failed = true
+			return &connector.RetryableError{Err: errTest, Status: 503}
+		}
+		return nil
+	}
+	h.sink("books").fail = func(n int, d *connector.Delivery) error {
+		logCall("books", d)
+		return nil
+	}
+	h.submit("levels", `{"id": 1, "lines": [{"sku": "A", "qty": 1}, {"sku": "B", "qty": 2}]}`)
+	for i := 0; i < 3 && len(h.sink("shop").keys()) < 2; i++ {
+		h.clock.Advance(time.Minute)
+		time.Sleep(1500 * time.Millisecond)
+	}
+	h.idle()
+	mu.Lock()
+	defer mu.Unlock()
+	// The first attempt: shop refuses A, books still gets A, then B goes
+	// to both; the retry sends A to shop alone (books has it).
+	want := []string{"shop:A", "books:A", "shop:B", "books:B", "shop:A"}
+	if !slices.Equal(calls, want) || len(h.deadLetters()) != 0 {
+		t.Fatalf("calls %v, want %v; dead letters %v", calls, want, reasons(h.deadLetters()))
+	}
+}
+
 const fanoutFlow = `
 sink "mem" "erp" {}
 sink "mem" "lines" {}

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -311,7 +312,9 @@ func (x *deps) stepError(rt *flowRuntime, st *state, step *dsl.Step, err error, 
 	var r *errRetry
 	if errors.As(err, &r) {
 		r.step = step.Name
-		res.retry = r
+		if res.retry == nil {
+			res.retry = r // the first is the one the message waits for
+		}
 		st.out.Outcome = OutcomeRetry
 		st.out.Error = err.Error()
 		return
@@ -551,7 +554,11 @@ func (x *deps) split(ctx context.Context, rt *flowRuntime, st *state, i int, ste
 		} else {
 			x.steps(ctx, rt, child, i+1, res)
 		}
-		if res.retry != nil {
+		// An element to retry does not hold back the others (one channel
+		// down must not stop the stock updates of the rest): they run
+		// now, and the retry of the message finds them done in the
+		// ledger.
+		if ctx.Err() != nil {
 			return
 		}
 	}
@@ -708,23 +715,34 @@ func (x *deps) route(ctx context.Context, rt *flowRuntime, st *state, step *dsl.
 	if err != nil {
 		return err
 	}
+	// A target that must be retried does not hold back the others: they
+	// are delivered now, and the retry of the message finds them done in
+	// the ledger. Any other failure stops the document.
+	var retry error
 	for _, c := range cases {
 		for _, t := range c.Targets {
+			var err error
 			switch t.Kind {
 			case "sink":
-				key, err := t.Deliver.Key.EvalString(st.vars)
-				if err != nil {
-					return err
-				}
-				if _, err := x.deliverTo(ctx, st, t.Deliver, t.Name, key, body, false); err != nil {
-					return err
+				var key string
+				if key, err = t.Deliver.Key.EvalString(st.vars); err == nil {
+					_, err = x.deliverTo(ctx, st, t.Deliver, t.Name, key, body, false)
 				}
 			case "flow":
-				if err := x.routeToFlow(ctx, rt, st, t.Name, body); err != nil {
-					return err
-				}
+				err = x.routeToFlow(ctx, rt, st, t.Name, body)
+			}
+			var r *errRetry
+			switch {
+			case err == nil:
+			case errors.As(err, &r) && ctx.Err() == nil:
+				retry = cmp.Or(retry, err)
+			default:
+				return err
 			}
 		}
+	}
+	if retry != nil {
+		return retry
 	}
 	st.out.Outcome = outcomeOf(st.out)
 	return nil
