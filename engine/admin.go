@@ -26,6 +26,8 @@ import (
 //	POST /-/dlq/{id}/replay         {"who","why","pinned","body"}
 //	POST /-/dlq/{id}/discard        {"who","why"}
 //	GET  /-/audit                   the audit log (?limit=)
+//	GET  /-/counters                the control-number sequences
+//	POST /-/counters                {"sequence","number","who","why"}: move one forward
 //
 // The /-/ endpoints that change data require the admin token when one is
 // configured (Authorization: Bearer <token>).
@@ -133,6 +135,27 @@ func (e *Engine) handler() http.Handler {
 		}
 		writeJSON(w, http.StatusOK, recs)
 	})
+	mux.HandleFunc("GET /-/counters", func(w http.ResponseWriter, r *http.Request) {
+		list, err := e.ListCounters(r.Context())
+		if err != nil {
+			writeError(w, http.StatusInternalServerError, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, list)
+	})
+	mux.HandleFunc("POST /-/counters", e.admin(func(w http.ResponseWriter, r *http.Request) {
+		var req CounterChange
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&req); err != nil {
+			writeError(w, http.StatusBadRequest, err)
+			return
+		}
+		done, err := e.AdvanceCounter(r.Context(), req)
+		if err != nil {
+			writeError(w, statusOf(err), err)
+			return
+		}
+		writeJSON(w, http.StatusOK, done)
+	}))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		v := e.Current()
 		if v == nil || e.stopping.Load() {
@@ -167,8 +190,10 @@ func statusOf(err error) int {
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return http.StatusNotFound
-	case errors.Is(err, ErrNeedWhy):
+	case errors.Is(err, ErrNeedWhy), errors.Is(err, ErrNeedWhyCounter), errors.Is(err, ErrCounterInvalid):
 		return http.StatusBadRequest
+	case errors.Is(err, ErrCounterBackwards):
+		return http.StatusConflict
 	}
 	return http.StatusInternalServerError
 }

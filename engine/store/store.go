@@ -223,8 +223,8 @@ type DeadLetters interface {
 type AuditRecord struct {
 	At     time.Time `json:"at"`
 	Who    string    `json:"who"`
-	Action string    `json:"action"` // "replay", "discard", "edit"
-	Target string    `json:"target"` // the dead letter id
+	Action string    `json:"action"` // "replay", "discard", "edit", "counter"
+	Target string    `json:"target"` // the dead letter id, or the sequence of a counter
 	Why    string    `json:"why"`
 	// Details holds action facts: the version replayed on, the new message id.
 	Details map[string]string `json:"details,omitempty"`

@@ -31,7 +31,8 @@ var X12SinkSpec = &connector.ConfigSpec{
 		"writes one interchange per document. Control numbers (ISA13, GS06, ST02) come from durable sequences in the " +
 		"engine's store, one per sender and receiver pair: a retried or replayed delivery gets the numbers it had, a new " +
 		"document never gets a used one, even across a crash (a crash may leave a gap, never a repeat); ISA13 and GS06 " +
-		"wrap from 999999999 to 1. A value that holds a separator is refused (UNENCODABLE_DOCUMENT), never silently cut. " +
+		"wrap from 999999999 to 1. transload counters lists the sequences, and counters set moves one forward (a partner " +
+		"taken over from another translator, a restored backup). A value that holds a separator is refused (UNENCODABLE_DOCUMENT), never silently cut. " +
 		"With dir, each interchange is one file named after the receiver and ISA13, written atomically; with url, it is " +
 		"POSTed as application/edi-x12 with an idempotency key. AS2 (signed, encrypted transport with MDNs) is out of " +
 		"scope: point dir at the folder an AS2 or VAN gateway sends from, or url at its API.",

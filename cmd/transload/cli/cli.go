@@ -87,6 +87,7 @@ Start with:
 		a.diffCmd(),
 		a.docsCmd(),
 		a.dlqCmd(),
+		a.countersCmd(),
 		a.backupCmd(),
 		a.restoreCmd(),
 		a.validateCmd(),

@@ -60,14 +60,27 @@ type dlqBackend interface {
 }
 
 func (a *app) backend(df *dlqFlags) (dlqBackend, error) {
+	st, remote, err := openData(df)
+	if err != nil {
+		return nil, err
+	}
+	if remote != nil {
+		return remote, nil
+	}
+	return &localDLQ{st: st}, nil
+}
+
+// openData opens the store of the data directory, or, when a running
+// transload holds it, returns a client of that one's admin API.
+func openData(df *dlqFlags) (store.Store, *remoteDLQ, error) {
 	st, err := badgerstore.Open(df.data+"/store", badgerstore.Options{GCInterval: -1})
 	if err == nil {
-		return &localDLQ{st: st}, nil
+		return st, nil, nil
 	}
 	if !errors.Is(err, badgerstore.ErrLocked) {
-		return nil, fmt.Errorf("opening %s: %w", df.data, err)
+		return nil, nil, fmt.Errorf("opening %s: %w", df.data, err)
 	}
-	return &remoteDLQ{base: "http://" + df.addr, token: os.Getenv("TRANSLOAD_ADMIN_TOKEN")}, nil
+	return nil, &remoteDLQ{base: "http://" + df.addr, token: os.Getenv("TRANSLOAD_ADMIN_TOKEN")}, nil
 }
 
 type localDLQ struct{ st store.Store }
@@ -117,8 +130,11 @@ func (r *remoteDLQ) do(ctx context.Context, method, path string, body, out any) 
 	if resp.StatusCode != http.StatusOK {
 		var e struct{ Error string }
 		_ = json.Unmarshal(b, &e)
-		if resp.StatusCode == http.StatusNotFound {
+		switch resp.StatusCode {
+		case http.StatusNotFound:
 			return fmt.Errorf("%s: %w", e.Error, store.ErrNotFound)
+		case http.StatusConflict:
+			return errors.New(e.Error) // a refusal that explains itself
 		}
 		return fmt.Errorf("admin API: %s: %s", resp.Status, e.Error)
 	}
@@ -378,7 +394,7 @@ func (a *app) dlqAudit(df *dlqFlags) *cobra.Command {
 	var limit int
 	c := &cobra.Command{
 		Use:   "audit",
-		Short: "Print the audit log of replays and discards",
+		Short: "Print the audit log of replays, discards and counter changes",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			b, err := a.backend(df)
@@ -399,7 +415,11 @@ func (a *app) dlqAudit(df *dlqFlags) *cobra.Command {
 				return a.printJSON(recs)
 			}
 			for _, r := range recs {
-				fmt.Fprintf(a.stdout, "%s  %-8s %-20s by %s: %s\n", r.At.Format(time.RFC3339), r.Action, r.Target, r.Who, r.Why)
+				what := r.Target
+				if r.Action == "counter" {
+					what += " " + r.Details["old"] + " → " + r.Details["new"]
+				}
+				fmt.Fprintf(a.stdout, "%s  %-8s %-20s by %s: %s\n", r.At.Format(time.RFC3339), r.Action, what, r.Who, r.Why)
 			}
 			return nil
 		},
