@@ -49,7 +49,8 @@ Endpoints: /webhooks/... (as the flows declare), /-/status, /healthz,
 /readyz, /metrics, and /-/dlq for dead letters.
 
 With --once it processes what the file and batch sources hold, waits until
-the inboxes are empty, prints a summary and exits: for batch jobs.
+the inboxes are empty, prints a summary and exits: for batch jobs. It
+listens only when --addr is given.
 
 SIGINT or SIGTERM stops accepting, lets in-flight messages finish (up to
 --drain), and leaves the rest in the inbox for the next start.`,
@@ -64,7 +65,7 @@ SIGINT or SIGTERM stops accepting, lets in-flight messages finish (up to
 	}
 	rf.register(c)
 	c.Flags().StringVar(&rf.data, "data", ".transload", "the data directory: inboxes, dedupe keys, the ledger, dead letters, outboxes")
-	c.Flags().StringVar(&rf.addr, "addr", "127.0.0.1:8080", "listen address for webhooks and the admin API (empty: none)")
+	c.Flags().StringVar(&rf.addr, "addr", "127.0.0.1:8080", "listen address for webhooks and the admin API (empty: none; with --once, none unless given)")
 	c.Flags().BoolVar(&rf.once, "once", false, "process what the file and batch sources hold, then exit")
 	c.Flags().StringVar(&rf.logLevel, "log-level", "info", "debug, info, warn or error")
 	c.Flags().StringVar(&rf.logFormat, "log-format", "text", "text or json")
@@ -146,6 +147,11 @@ func (a *app) engineOptions(dir string, rf runFlags, st store.Store, log *slog.L
 }
 
 func (a *app) run(c *cobra.Command, dir string, rf runFlags) error {
+	if rf.once && !c.Flags().Changed("addr") {
+		// A batch job needs no listener, and one on the default address
+		// would collide with the transload serving on this machine.
+		rf.addr = ""
+	}
 	log, err := a.logger(rf.logLevel, rf.logFormat)
 	if err != nil {
 		return a.usageError(c, "%v", err)
