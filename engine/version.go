@@ -189,7 +189,8 @@ func (e *Engine) buildVersion(cfg *dsl.Config, g *Graph, gen int64) (*Version, e
 					continue
 				}
 				params := connector.SourceParams{
-					Flow: name, Format: fl.Format, Config: src.Config, Ingress: e.ingress(name),
+					Flow: name, Format: fl.Format, ListInput: fl.Schema != nil && fl.Schema.Kind == builtin.KindList,
+					Config: src.Config, Ingress: e.ingress(name),
 					Router: v.router, Logger: e.log.With("flow", name, "source", src.Type),
 					Check: checker(rt), DataDir: e.opts.DataDir, BaseDir: e.opts.FlowsDir,
 					Once: e.opts.Once, Done: e.sourceDone(fmt.Sprintf("%s/%d", name, i)),

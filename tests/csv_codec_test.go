@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/transload/transload/builtin"
+	"github.com/transload/transload/cmd/transload/cli"
 	"github.com/transload/transload/cmd/transload/wire"
 	"github.com/transload/transload/dsl"
 	"github.com/transload/transload/engine"
@@ -144,5 +145,44 @@ func TestCSVFlowList(t *testing.T) {
 	must(t, err)
 	if len(outs) != 1 || outs[0].Outcome != engine.OutcomeDeadLetter || len(dead) != 1 || dead[0].Reason != "SCHEMA_MISMATCH" {
 		t.Fatalf("outcomes %+v, dead letters %+v", outs, dead)
+	}
+}
+
+// TestCSVDropFolders: through drop folders, a flow whose schema is a list
+// gets each export whole (one document of all its rows), a flow whose
+// schema is an object one document per row, and a semicolon export with
+// decimal commas is split by its semicolons.
+func TestCSVDropFolders(t *testing.T) {
+	dir := t.TempDir()
+	flows := filepath.Join(dir, "flows")
+	src := strings.ReplaceAll(csvFlows, `format = "csv"
+`, `format = "csv"
+
+  source "file" {
+    dir = "inbox/${FLOW}"
+  }
+`)
+	src = strings.Replace(src, "${FLOW}", "stock", 1)
+	src = strings.Replace(src, "${FLOW}", "prices", 1)
+	for name, body := range map[string]string{
+		"main.hcl": src, "stock.schema.json": csvStockSchema, "prices.schema.json": csvPricesSchema,
+		"inbox/stock/levels.csv":  "sku;location;available\nWID-100;DC1;12\nWID-200;DC1;0\nWID-300;DC2;7\n",
+		"inbox/prices/prices.csv": "SKU,Unit Price,Currency\nWID-100,24.90,USD\nWID-200,1230,JPY\n",
+	} {
+		must(t, os.MkdirAll(filepath.Dir(filepath.Join(flows, name)), 0o755))
+		must(t, os.WriteFile(filepath.Join(flows, name), []byte(body), 0o644))
+	}
+	var out strings.Builder
+	code := cli.Main([]string{"run", "--once", "--data", filepath.Join(dir, "data"), flows}, nil, &out, &out)
+	if code != 0 {
+		t.Fatalf("run --once: %d\n%s", code, out.String())
+	}
+	for _, want := range []string{"prices                   1 delivered", "stock                    3 delivered"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("no %q in:\n%s", want, out.String())
+		}
+	}
+	if !strings.Contains(out.String(), `"count":2`) {
+		t.Errorf("the price list did not arrive whole:\n%s", out.String())
 	}
 }

@@ -71,6 +71,9 @@ type SourceParams struct {
 	Flow string
 	// Format is the flow's input format ("json", "xml", "csv", "x12").
 	Format string
+	// ListInput is true when the flow's input is a list (a whole CSV
+	// export as rows, say): a file source then hands over whole files.
+	ListInput bool
 	// Config holds the settings, already checked against the spec.
 	Config  cty.Value
 	Ingress Ingress

@@ -23,6 +23,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/transload/transload/engine/connector"
+	"github.com/transload/transload/stdlib/codec/csvdoc"
 )
 
 // The framings of the file source.
@@ -71,7 +72,7 @@ var FileSourceSpec = &connector.ConfigSpec{
 			Doc: "How a file is cut into messages. \"json\", \"xml\" and \"x12\": the whole file is one message " +
 				"(the X12 codec splits transaction sets). \"jsonl\": one message per non-empty line. \"csv\": one message " +
 				"per data row, whose body is the header line and that row, so the CSV decoder sees a one-row file. " +
-				"By default it follows the flow's format (csv for a csv flow, the whole file otherwise).",
+				"By default it follows the flow's format (csv for a csv flow, the whole file otherwise, and for a csv flow whose schema is a list of rows).",
 			Example: `format = "jsonl"`,
 		},
 		{
@@ -171,8 +172,10 @@ func NewFileSource(p connector.SourceParams) (connector.Source, error) {
 		s.failedDir = resolvePath(p.BaseDir, d)
 	}
 	if s.format == "" {
-		switch p.Format {
-		case frameCSV, frameJSONL, frameX12, frameXML:
+		switch {
+		case p.Format == frameCSV && p.ListInput:
+			s.format = frameJSON // the whole export is one document: a list of rows
+		case p.Format == frameCSV, p.Format == frameJSONL, p.Format == frameX12, p.Format == frameXML:
 			s.format = p.Format
 		default:
 			s.format = frameJSON
@@ -576,6 +579,9 @@ func frameJSONLines(data []byte, idBase, path string, headers func() map[string]
 
 func frameCSVRows(data []byte, idBase, path string, headers func() map[string]string) ([]connector.Message, error) {
 	r := csv.NewReader(bytes.NewReader(data))
+	// The delimiter the csv codec will find in each row's body: a
+	// semicolon export with decimal commas (24,99) is rows of semicolons.
+	r.Comma = csvdoc.DetectDelimiter(data)
 	r.ReuseRecord = true
 	if _, err := r.Read(); err != nil {
 		if errors.Is(err, io.EOF) {

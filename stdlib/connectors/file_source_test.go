@@ -50,6 +50,14 @@ func TestFrameFile(t *testing.T) {
 				{"f@H:6", "file in/f:6", "sku,qty,note\nC-3,5,\"\"\"q\"\"\""},
 			},
 		},
+		{
+			name: "csv with semicolons and decimal commas is split by the semicolons", format: "csv",
+			data: "sku;qty;price\nA-1;2;24,99\nB-2;1;\"5;00\"\n",
+			want: []msg{
+				{"f@H:2", "file in/f:2", "sku;qty;price\nA-1;2;24,99"},
+				{"f@H:3", "file in/f:3", "sku;qty;price\nB-2;1;\"5;00\""},
+			},
+		},
 		{name: "csv header only is no message", format: "csv", data: "sku,qty\n", want: nil},
 		{name: "csv syntax error fails with the line", format: "csv", data: "sku,qty\nA,1\nB,\"2\n", wantErr: "line 3"},
 		{name: "csv ragged row fails with the line", format: "csv", data: "sku,qty\nA,1\nB,2,3\n", wantErr: "line 3"},

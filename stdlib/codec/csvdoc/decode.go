@@ -286,7 +286,7 @@ func (d *Decoder) begin(data []byte) (*state, error) {
 		return nil, &Error{Reason: ReasonInvalidCSV, Line: line, Col: col, Msg: fmt.Sprintf("the body is not UTF-8 (byte 0x%02X): export the file as UTF-8", b)}
 	}
 	r := csv.NewReader(bytes.NewReader(data))
-	r.Comma = detectDelimiter(data)
+	r.Comma = DetectDelimiter(data)
 	r.ReuseRecord = true
 	s := &state{r: r, max: d.opts.MaxRows, cur: cursor{data: data, line: 1}}
 	header, err := r.Read()
@@ -569,10 +569,10 @@ func parseCell(cell string, t *builtin.Type) (v any, reason, msg string) {
 	return nil, ReasonSchemaMismatch, fmt.Sprintf("a %s cannot be a cell", t) // refused by NewDecoder
 }
 
-// detectDelimiter picks the delimiter of a body from its header line:
+// DetectDelimiter picks the delimiter of a body from its header line:
 // the one of , ; TAB | that occurs most often outside quotes; comma on a
 // tie, and when there is none (one column).
-func detectDelimiter(data []byte) rune {
+func DetectDelimiter(data []byte) rune {
 	delims := [...]byte{',', ';', '\t', '|'}
 	var counts [len(delims)]int
 	quoted := false
