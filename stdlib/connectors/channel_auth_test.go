@@ -208,6 +208,33 @@ func TestHTTPSinkOAuth2RefreshToken(t *testing.T) {
 		}
 	})
 
+	t.Run("a 403 for an expired token drops it once; a 403 for a permission does not", func(t *testing.T) {
+		ts := newChannelTokenServer(t, "Atza|", 3600, lwaCheck(id, sec, refresh))
+		tg := newTarget(t, func(w http.ResponseWriter, r *http.Request, n int) {
+			switch {
+			case strings.HasPrefix(r.URL.Path, "/denied"):
+				w.WriteHeader(http.StatusForbidden)
+				io.WriteString(w, `{"errors":[{"code":"Unauthorized","message":"Access to requested resource is denied.","details":"The seller is not authorized for this operation."}]}`)
+			case r.Header.Get("x-amz-access-token") == "Atza|1": // expired before our cached copy says
+				w.WriteHeader(http.StatusForbidden)
+				io.WriteString(w, `{"errors":[{"code":"Unauthorized","message":"Access to requested resource is denied.","details":"The access token you provided has expired."}]}`)
+			default:
+				w.WriteHeader(http.StatusOK)
+			}
+		})
+		sink := newHTTPSink(t, map[string]cty.Value{"url": str(tg.srv.URL), "auth": lwaBlock(ts, id, sec, refresh)})
+		resp, err := sink.Deliver(context.Background(), order())
+		if err != nil || resp.Status != 200 || ts.requests.Load() != 2 || len(tg.requests()) != 2 {
+			t.Fatalf("%v %v after %d token requests", resp, err, ts.requests.Load())
+		}
+		denied := newHTTPSink(t, map[string]cty.Value{"url": str(tg.srv.URL + "/denied"), "auth": lwaBlock(ts, id, sec, refresh)})
+		_, err = denied.Deliver(context.Background(), order())
+		var perm *connector.PermanentError
+		if !errors.As(err, &perm) || perm.Status != 403 || ts.requests.Load() != 3 || len(tg.requests()) != 3 {
+			t.Fatalf("got %v after %d token requests and %d requests", err, ts.requests.Load(), len(tg.requests()))
+		}
+	})
+
 	t.Run("a second 401 is a rejection, the token redacted", func(t *testing.T) {
 		ts := newChannelTokenServer(t, "Atza|", 3600, lwaCheck(id, sec, refresh))
 		tg := newTarget(t, func(w http.ResponseWriter, r *http.Request, n int) {

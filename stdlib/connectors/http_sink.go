@@ -60,7 +60,8 @@ var httpAuthSpec = &connector.ConfigSpec{
 		"or \"netsuite\" (NetSuite token-based authentication, OAuth 1.0a with HMAC-SHA256: account, consumer_key, " +
 		"consumer_secret, token_id, token_secret; every request is signed with a fresh timestamp and random nonce, " +
 		"the realm is the account id in upper case with \"-\" written \"_\"). " +
-		"OAuth2 tokens are cached until shortly before they expire; on a 401 the token is fetched again once " +
+		"OAuth2 tokens are cached until shortly before they expire; on a 401, or a 403 that says the token expired or is invalid " +
+		"(as Amazon SP-API answers a revoked token), the token is fetched again once " +
 		"and the request repeated once. The auth header wins over one of the same name in headers, and the secrets are cut out " +
 		"of the answers errors quote. A credential that is set but empty (env() of an unset variable) still lets the " +
 		"flow load: the sink logs a warning and holds every delivery back as retryable, sending nothing, until it is set.",
@@ -498,9 +499,9 @@ func (s *HTTPSink) send(ctx context.Context, method, target string, body []byte,
 		if err != nil {
 			return nil, err
 		}
-		if res.status == http.StatusUnauthorized && !authRetried && s.auth != nil && s.auth.invalidate(authz) {
+		if refusedToken(res) && !authRetried && s.auth != nil && s.auth.invalidate(authz) {
 			authRetried = true
-			s.log.Info("the target refused the token (401); fetching a new one and trying once more", "url", redactURL(target))
+			s.log.Info("the target refused the token; fetching a new one and trying once more", "status", res.status, "url", redactURL(target))
 			continue
 		}
 		if s.csrf != nil && modifying && !csrfRetried && csrfRequired(res) {
@@ -641,6 +642,23 @@ func refOf(body any) string {
 		}
 	}
 	return ""
+}
+
+// refusedToken reports whether an answer refuses the credentials sent: a
+// 401, or a 403 that says the token expired (Amazon SP-API answers an
+// expired access token with 403 "Unauthorized … The access token you
+// provided has expired", before our cached copy's own expiry when LWA
+// revoked it). A 403 for a missing permission is not retried: a new token
+// would be refused the same way.
+func refusedToken(res *httpResult) bool {
+	if res.status == http.StatusUnauthorized {
+		return true
+	}
+	if res.status != http.StatusForbidden || csrfRequired(res) {
+		return false
+	}
+	body := strings.ToLower(string(res.body[:min(len(res.body), 4096)]))
+	return strings.Contains(body, "token") && (strings.Contains(body, "expired") || strings.Contains(body, "invalid"))
 }
 
 func looksJSON(ctype string, body []byte) bool {
