@@ -296,8 +296,21 @@ func toNative(v ref.Val) any {
 		}
 		return nil
 	case traits.Mapper:
-		if m, ok := x.Value().(map[string]any); ok {
+		switch m := x.Value().(type) {
+		case map[string]any:
 			return m
+		case map[ref.Val]ref.Val:
+			// A map literal: read it directly, without an iterator and a
+			// lookup per key.
+			out := make(map[string]any, len(m))
+			for k, e := range m {
+				key, ok := k.(types.String)
+				if !ok {
+					key = types.String(fmt.Sprint(toNative(k)))
+				}
+				out[string(key)] = toNative(e)
+			}
+			return out
 		}
 		out := make(map[string]any, int(x.Size().(types.Int)))
 		for it := x.Iterator(); it.HasNext() == types.True; {
@@ -310,8 +323,16 @@ func toNative(v ref.Val) any {
 		}
 		return out
 	case traits.Lister:
-		if l, ok := x.Value().([]any); ok {
+		switch l := x.Value().(type) {
+		case []any:
 			return l
+		case []ref.Val:
+			// A list CEL built (a literal, map(), +): its elements as they are.
+			out := make([]any, len(l))
+			for i, e := range l {
+				out[i] = toNative(e)
+			}
+			return out
 		}
 		n := int(x.Size().(types.Int))
 		out := make([]any, n)
