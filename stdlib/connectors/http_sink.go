@@ -339,7 +339,14 @@ func NewHTTPSink(p connector.SinkParams) (connector.Sink, error) {
 	}
 	s.auth = auth
 	if u, ok := auth.(*unconfiguredAuth); ok {
-		s.log.Warn(fmt.Sprintf("http sink %s: %s; every delivery is held back until it is set", p.Name, u.problem()))
+		msg := fmt.Sprintf("http sink %s: %s; every delivery is held back until it is set", p.Name, u.problem())
+		if s.url == "" {
+			// Not connected yet either (the default flows write to the
+			// outbox until the URL is set): nothing to warn about today.
+			s.log.Debug(msg)
+		} else {
+			s.log.Warn(msg)
+		}
 	}
 	return s, nil
 }

@@ -675,6 +675,24 @@ func TestHTTPSinkOAuth2(t *testing.T) {
 	})
 }
 
+// TestHTTPSinkEmptyCredentialsNoURL: a sink with neither URL nor
+// credentials (the default flows before anything is connected) is not
+// worth a warning at every start.
+func TestHTTPSinkEmptyCredentialsNoURL(t *testing.T) {
+	logs := &logBuffer{}
+	s, err := NewHTTPSink(connector.SinkParams{Name: "erp", Logger: logs.logger(), Config: mustConfig(t, HTTPSinkSpec, map[string]cty.Value{
+		"url":  str(""),
+		"auth": block(httpAuthSpec, "basic", map[string]cty.Value{"username": str(""), "password": str("")}),
+	})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close(context.Background())
+	if strings.Contains(logs.String(), "level=WARN") {
+		t.Fatalf("log:\n%s", logs.String())
+	}
+}
+
 func TestHTTPSinkEmptyCredentials(t *testing.T) {
 	tg := newTarget(t, func(w http.ResponseWriter, r *http.Request, n int) { w.WriteHeader(200) })
 	logs := &logBuffer{}
