@@ -232,6 +232,10 @@ func (a *app) printSummary(e *engine.Engine) {
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	width := 24 // the counts line up, also after a long flow name
+	for _, n := range names {
+		width = max(width, len(n))
+	}
 	fmt.Fprintln(a.stderr, "Processed:")
 	for _, n := range names {
 		var parts []string
@@ -240,7 +244,7 @@ func (a *app) printSummary(e *engine.Engine) {
 				parts = append(parts, fmt.Sprintf("%d %s", k, strings.ReplaceAll(o, "_", " ")))
 			}
 		}
-		fmt.Fprintf(a.stderr, "  %-24s %s\n", n, strings.Join(parts, ", "))
+		fmt.Fprintf(a.stderr, "  %-*s %s\n", width, n, strings.Join(parts, ", "))
 	}
 	if dl := sumOutcome(counts, engine.OutcomeDeadLetter); dl > 0 {
 		fmt.Fprintf(a.stderr, "%d dead letter(s): see them with `transload dlq ls`.\n", dl)
