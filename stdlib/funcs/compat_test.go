@@ -20,6 +20,7 @@ var libraryV1 = map[string]string{
 	"transload.crypto": "hmac_sha256_base64 hmac_sha256_hex sha256_hex base64_encode base64_decode",
 	"transload.lookup": "lookup lookup_value in_table",
 	"transload.checks": "require",
+	"transload.maps":   "merge",
 }
 
 // libraryAdded pins the functions each later version of a library added,

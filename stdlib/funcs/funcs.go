@@ -11,7 +11,7 @@ import (
 // order the reference documentation lists them. Each call builds new
 // values: callers may not share or change them between registries.
 func All() []*builtin.Library {
-	return []*builtin.Library{Money(), Units(), Text(), Time(), Crypto(), Lookup(), Checks()}
+	return []*builtin.Library{Money(), Units(), Text(), Time(), Crypto(), Lookup(), Checks(), Maps()}
 }
 
 // Registry returns a registry with every library of this package at its

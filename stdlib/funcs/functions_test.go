@@ -567,6 +567,11 @@ var tests = map[string][]testCase{
 		ok("miss", "lookup_value(warehouses, 'NORTH', 'erp_location', 'DEFAULT')", str("DEFAULT")),
 		fails("no such column on a miss", "lookup_value(warehouses, 'NORTH', 'city', '')", builtin.ReasonInvalidArgument),
 	},
+	"merge": {
+		ok("the second wins", "merge({'a': 1, 'b': 2}, {'b': 3})", `{"a":1,"b":3}`),
+		ok("both empty", "merge({}, {})", `{}`),
+		ok("lists as values", "merge({'a': [1]}, {'b': [2, 3]})", `{"a":[1],"b":[2,3]}`),
+	},
 	"require": {
 		ok("holds", "require(money('1.00', 'USD'), true, 'INVALID_MONEY', 'm')", `{"amount":"1.00","currency":"USD"}`),
 		fails("fails with the reason", "require(1, 1 == 2, 'UNKNOWN_SKU', 'no such SKU')", "UNKNOWN_SKU"),
