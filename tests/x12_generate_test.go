@@ -605,6 +605,28 @@ func TestX12FromSamples(t *testing.T) {
 		sameDec(t, "the 810 adds up", x12InvoiceSum(t, doc), xdec(t, "365.96"))
 	})
 
+	// Without the order, a line's own references (the buyer's part
+	// numbers the ERP kept) identify the item, in the 856 and the 810.
+	t.Run("856 and 810 lines identified by their own references", func(t *testing.T) {
+		refs := map[string]any{"CB": "065322-117", "VN": "AB3542", "note": "not an id"}
+		ship := read("edi_asn/asn_829716.json")
+		ship["lines"].([]any)[0].(map[string]any)["references"] = refs
+		doc := x12Write(t, sink, "asn-refs", x12Map(t, ev, "asn", map[string]any{"shipment": ship})).Groups[0].Sets[0].Doc
+		hls := list(doc, "HL")
+		if got := strings.Join(x12Pairs(seg(hls[2], "LIN"), "LIN", 2, 32), " "); got != "CB=065322-117 VN=AB3542" {
+			t.Errorf("856 LIN %s", got)
+		}
+		if got := strings.Join(x12Pairs(seg(hls[3], "LIN"), "LIN", 2, 32), " "); got != "UP=999999311746 VN=99887D" {
+			t.Errorf("856 LIN of the line without references: %s", got)
+		}
+		inv := read("edi_invoice/invoice_DO091003TESTINV01.json")
+		inv["lines"].([]any)[0].(map[string]any)["references"] = refs
+		doc = x12Write(t, sink, "inv-refs", x12Map(t, ev, "inv", map[string]any{"invoice": inv})).Groups[0].Sets[0].Doc
+		if got := strings.Join(x12Pairs(seg(list(doc, "IT1")[0], "IT1"), "IT1", 6, 26), " "); got != "CB=065322-117 VN=AB3542" {
+			t.Errorf("810 IT1 %s", got)
+		}
+	})
+
 	t.Run("855 against the corpus 855", func(t *testing.T) {
 		ic := x12Write(t, sink, "poa", x12Map(t, ev, "poa", map[string]any{"order": read("edi_ack/po_POTEST1112_from_855.json")}))
 		if ic.Receiver != "123MILL" || ic.Sender != "1556150" {

@@ -221,6 +221,7 @@ var ShipmentLine = builtin.ObjectType("commerce.ShipmentLine",
 	req("quantity", qty, "The quantity shipped."),
 	f("base_quantity", qty, "In the item's base unit."),
 	f("gtin", str, "GTIN/UPC."),
+	f("references", refs, "The buyer's line identifiers (buyer part number, ASIN), as on the order line: an 856 sent without its order identifies the item by them."),
 )
 
 // Carton is one package of a shipment.
@@ -258,6 +259,7 @@ var InvoiceLine = builtin.ObjectType("commerce.InvoiceLine",
 	f("discount", money, "Discount on the line."),
 	f("tax", money, "Tax on the line."),
 	req("total", money, "quantity × unit_price − discount, excluding tax."),
+	f("references", refs, "The buyer's line identifiers (buyer part number, ASIN), as on the order line: an 810 sent without its order identifies the item by them."),
 )
 
 // Invoice is an invoice for an order.

@@ -144,7 +144,8 @@ mapping "text" {
 # and LIN hold): the qualifiers the 850 sent, kept by x12.po850 in the
 # line's references (VP, BP, VN, SK, IN, CB, UP, EN, UK first, in that
 # order, then the others sorted; price_basis and other keys that are not
-# two-letter qualifiers are not ids). A line without them (an order from
+# two-letter qualifiers are not ids), or the shipment's or invoice's line's
+# own references when it has them. A line without them (an order from
 # another channel, or a shipment whose order is not known) is identified
 # by its SKU under vars.x12_item_qualifier (VN, the vendor's item number,
 # by default) and by its GTIN: UP for 12 digits, EN for 13 (or 8), UK for
@@ -338,7 +339,7 @@ mapping "shipment_line" {
     cel.bind(l, input.line,
     cel.bind(ol, has(input.order) && has(l.line_id) ? input.order.lines.filter(x, x.line_id == l.line_id) : [],
     [
-      ['LIN', l.?line_id.orValue('')] + x12.item_ids({'sku': l.sku, ?'gtin': l.?gtin.or(ol[?0].?gtin), ?'references': ol[?0].?references}),
+      ['LIN', l.?line_id.orValue('')] + x12.item_ids({'sku': l.sku, ?'gtin': l.?gtin.or(ol[?0].?gtin), ?'references': l.?references.or(ol[?0].?references)}),
       ['SN1', l.?line_id.orValue(''), format_decimal(l.quantity.value), x12.unit(l.quantity.uom)]
     ]))
   CEL
@@ -470,8 +471,8 @@ mapping "invoice_line" {
     cel.bind(l, input.line,
     cel.bind(ol, has(input.order) ? input.order.lines.filter(x, x.line_id == l.line_id) : [],
       [['IT1', l.line_id, format_decimal(l.quantity.value), x12.unit(l.quantity.uom), format_decimal(l.unit_price.amount),
-          ol[?0].?references.?price_basis.orValue('')]
-        + x12.item_ids({'sku': l.sku, ?'gtin': ol[?0].?gtin, ?'references': ol[?0].?references})]
+          l.?references.or(ol[?0].?references).?price_basis.orValue('')]
+        + x12.item_ids({'sku': l.sku, ?'gtin': ol[?0].?gtin, ?'references': l.?references.or(ol[?0].?references)})]
       + (has(l.description) ? [['PID', 'F', '', '', '', truncate(x12.text(l.description), 80)]] : [])
       + (has(l.discount) && !is_zero(l.discount) ? [['SAC', 'A', 'C310', '', '', x12.n2(l.discount)]] : [])))
   CEL
