@@ -485,7 +485,11 @@ func (e *Engine) record(ctx context.Context, rt *flowRuntime, env *store.Envelop
 		attrs = append(attrs, "error", dl.Message, "dead_letter", dl.ID)
 		e.log.Warn("dead letter", attrs...)
 	}
-	if len(res.marks) > 0 {
+	// A message that will run again is not done: marking its key now would
+	// make the retry a duplicate, and what it still has to deliver (a part
+	// of a split, a target of a route) would never go. The retry skips
+	// what was delivered through the ledger instead.
+	if len(res.marks) > 0 && res.retry == nil {
 		if _, err := store.Keys().Apply(ctx, res.marks...); err != nil {
 			e.log.Warn("cannot record dedupe keys; the ledger still guards the deliveries", "err", err)
 		}

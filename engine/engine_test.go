@@ -318,6 +318,10 @@ sink "mem" "books" {}
 flow "levels" {
   schema = "order.schema.json"
 
+  dedupe "seen" {
+    key = "string(input.id)"
+  }
+
   split "line" {
     items = "input.lines"
     key   = "line.sku"
