@@ -118,10 +118,18 @@ type Flow struct {
 	Steps     []*Step
 	// Reads lists the input paths the flow's expressions read, for
 	// projected decoding; nil means the whole input is needed.
-	Reads     []string
-	DeclRange hcl.Range
+	Reads []string
+	// RejectionsTo is the flow (rejections_to = flow.NAME) that gets the
+	// original body of every message whose decode rejected a document (a
+	// codec error such as an X12 envelope or syntax error), once per
+	// message, besides the dead letters; "" when not set.
+	RejectionsTo string
+	DeclRange    hcl.Range
 
 	hasSourceBlocks bool
+	// rejectionsTo is the rejections_to attribute, resolved once every
+	// flow is decoded (the target's format must be known).
+	rejectionsTo *hcl.Attribute
 }
 
 // Source is where a flow's events come from.

@@ -12,7 +12,7 @@ import (
 )
 
 var flowSchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{{Name: "description"}, {Name: "priority"}, {Name: "schema"}, {Name: "format"}, {Name: "concurrency"}},
+	Attributes: []hcl.AttributeSchema{{Name: "description"}, {Name: "priority"}, {Name: "schema"}, {Name: "format"}, {Name: "concurrency"}, {Name: "rejections_to"}},
 	Blocks: func() []hcl.BlockHeaderSchema {
 		bs := []hcl.BlockHeaderSchema{{Type: "source", LabelNames: []string{"type"}}}
 		for _, k := range StepKinds {
@@ -91,6 +91,7 @@ func (l *loader) decodeFlow(fb flowBlock, static []builtin.Var) hcl.Diagnostics 
 			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Unknown format", Detail: fmt.Sprintf("Format %q is not one of %s.", fl.Format, quoteList(l.opts.Formats)), Subject: a.Expr.Range().Ptr()})
 		}
 	}
+	fl.rejectionsTo = content.Attributes["rejections_to"]
 	if a, ok := content.Attributes["schema"]; ok {
 		t, isAny, d := l.resolveType(a.Expr, f, "flows."+fl.Name+".input")
 		diags = append(diags, d...)

@@ -357,6 +357,7 @@ func (l *loader) load(names []string) (*Config, hcl.Diagnostics) {
 		diags = append(diags, l.decodeFlow(fb, static)...)
 	}
 	diags = append(diags, l.checkUnusedVariables()...)
+	diags = append(diags, l.resolveRejections()...)
 	diags = append(diags, l.checkFlowTargets()...)
 
 	sum := sha256.New()
@@ -442,6 +443,43 @@ func (l *loader) checkUnusedVariables() hcl.Diagnostics {
 				Subject:  v.DeclRange.Ptr(),
 			})
 		}
+	}
+	return diags
+}
+
+// resolveRejections resolves every flow's rejections_to = flow.NAME: the
+// target exists, is another flow, and reads the same format (it gets the
+// rejected message's body as it came). The target counts as fed, like the
+// target of a route.
+func (l *loader) resolveRejections() hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, name := range sortedKeys(l.cfg.Flows) {
+		fl := l.cfg.Flows[name]
+		a := fl.rejectionsTo
+		if a == nil {
+			continue
+		}
+		kind, target, ok := refName(a.Expr)
+		if !ok || kind != "flow" {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid rejections target", Detail: "rejections_to names a flow: rejections_to = flow.NAME.", Subject: a.Expr.Range().Ptr()})
+			continue
+		}
+		to := l.cfg.Flows[target]
+		switch {
+		case to == nil:
+			d := undefinedTarget("flow", target, sortedKeys(l.cfg.Flows), a.Expr.Range())
+			d.Summary = "Undefined rejections target"
+			diags = append(diags, d)
+			continue
+		case to == fl:
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Rejections cycle", Detail: fmt.Sprintf("Flow %q sends its rejections to itself: a rejected message would loop forever.", name), Subject: a.Expr.Range().Ptr()})
+			continue
+		case to.Format != fl.Format:
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Rejections target format mismatch", Detail: fmt.Sprintf("Flow %q reads format %q, but it would get the rejected messages of flow %q as they came, in format %q. A rejections flow reads the format of the flows that send to it.", target, to.Format, name, fl.Format), Subject: a.Expr.Range().Ptr()})
+			continue
+		}
+		fl.RejectionsTo = target
+		l.flowTargets = append(l.flowTargets, flowTarget{from: fl, to: to, rng: a.Expr.Range()})
 	}
 	return diags
 }

@@ -170,6 +170,15 @@ func (x *deps) run(ctx context.Context, rt *flowRuntime, env *store.Envelope) *r
 		res.fail(x, rt, env, "", &failure{class: "business", reason: reasonOr(err, "INVALID_PAYLOAD"), step: "decode", message: err.Error()}, nil)
 		return res
 	}
+	var rejection *DeliveryRecord
+	if rt.flow.RejectionsTo != "" && env.Headers[ResumeHeader] == "" && hasRejected(docs) {
+		rec, err := x.forwardRejections(ctx, rt, env)
+		if err != nil {
+			res.retry = err
+			return res
+		}
+		rejection = rec
+	}
 	for i, doc := range docs {
 		part := doc.Part
 		if part == "" && len(docs) > 1 {
@@ -179,6 +188,9 @@ func (x *deps) run(ctx context.Context, rt *flowRuntime, env *store.Envelope) *r
 		res.outcomes = append(res.outcomes, out)
 		if doc.Err != nil {
 			res.fail(x, rt, env, part, &failure{class: "business", reason: reasonOr(doc.Err, "INVALID_PAYLOAD"), step: "decode", message: doc.Err.Error()}, out)
+			if rejection != nil {
+				out.Deliveries = append(out.Deliveries, *rejection)
+			}
 			continue
 		}
 		headers := env.Headers
@@ -797,6 +809,53 @@ func (x *deps) routeToFlow(ctx context.Context, rt *flowRuntime, st *state, targ
 		return &errRetry{err: err, policy: dsl.DefaultPolicy}
 	}
 	return nil
+}
+
+func hasRejected(docs []connector.Document) bool {
+	for _, d := range docs {
+		if d.Err != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// forwardRejections puts a message whose decode rejected a document, its
+// body and headers as they came, in the inbox of the flow's rejections_to
+// flow: once per message (not per rejected document), whatever retries
+// or crashes happen, by the same means as routeToFlow (an envelope id
+// derived from the message and the target, and a "routed/" key). Every
+// rejected document's outcome records it as a delivery to that flow; a
+// dry run records it without enqueueing.
+func (x *deps) forwardRejections(ctx context.Context, rt *flowRuntime, env *store.Envelope) (*DeliveryRecord, *errRetry) {
+	target := rt.flow.RejectionsTo
+	sum := sha256.Sum256([]byte(env.ID + "\x00rejections\x00" + target))
+	headers := make(map[string]string, len(env.Headers))
+	for k, v := range env.Headers {
+		headers[k] = v
+	}
+	fwd := &store.Envelope{
+		ID: "m_" + hex.EncodeToString(sum[:12]), Flow: target, Version: rt.version, Body: env.Body,
+		Headers: headers, CorrelationID: env.CorrelationID, Origin: "rejections of flow " + rt.flow.Name,
+		Source: "flow", ReceivedAt: x.now(),
+	}
+	rec := &DeliveryRecord{Flow: target, Key: fwd.ID, Body: string(env.Body)}
+	if x.dry {
+		return rec, nil
+	}
+	lk := "routed/" + target + "/" + fwd.ID
+	if _, err := x.keys.Get(ctx, lk); err == nil {
+		rec.Skipped = true
+		return rec, nil
+	}
+	if err := x.enqueue(ctx, fwd); err != nil {
+		return nil, &errRetry{err: fmt.Errorf("forwarding rejections to flow %s: %w", target, err), after: connector.RetryAfterOf(err), policy: dsl.DefaultPolicy, step: "decode"}
+	}
+	val, _ := json.Marshal(map[string]any{"at": x.now(), "from": env.ID, "rejections": true})
+	if _, err := x.keys.Apply(ctx, store.Op{Kind: store.OpPut, Key: lk, Value: val, TTL: 30 * 24 * time.Hour}); err != nil {
+		return nil, &errRetry{err: err, policy: dsl.DefaultPolicy, step: "decode"}
+	}
+	return rec, nil
 }
 
 // aggregate adds the item to its batch; a full batch continues through

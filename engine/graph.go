@@ -83,6 +83,13 @@ func Build(cfg *dsl.Config) (*Graph, hcl.Diagnostics) {
 			src := add(&Node{ID: fmt.Sprintf("flow.%s.source.%d", name, i), Kind: NodeSource, Flow: name, Label: s.Type, Source: s, Range: s.DeclRange})
 			connect(src, inbox, "")
 		}
+		if f.RejectionsTo != "" {
+			// The messages whose decode rejects a document go, as they
+			// came, to the rejections flow too.
+			if target := g.Flows[f.RejectionsTo]; target != nil {
+				connect(inbox, target, "rejections")
+			}
+		}
 		prev := inbox
 		for _, st := range f.Steps {
 			n := add(&Node{ID: "flow." + name + ".step." + st.Name, Kind: NodeStep, Flow: name, Label: string(st.Kind) + " " + st.Name, Step: st, Range: st.DeclRange})

@@ -146,7 +146,7 @@ func newHarnessWith(t *testing.T, flows string, idem connector.Idempotency, wrap
 	if wrap != nil {
 		st = wrap(st)
 	}
-	opts := dsl.Options{Registry: funcs.Registry(), Connectors: reg, Formats: []string{"json"}}
+	opts := dsl.Options{Registry: funcs.Registry(), Connectors: reg, Formats: []string{"json", "csv"}}
 	h.engine = engine.New(engine.Options{
 		FlowsDir: h.dir, DataDir: t.TempDir(),
 		Load:       func(dir string) (*dsl.Config, hcl.Diagnostics) { return dsl.Load(dir, opts) },

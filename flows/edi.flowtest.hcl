@@ -24,10 +24,66 @@ run "a segment without its id is a syntax error" {
   flow               = "edi_inbound"
   input              = file("testdata/edi/x12_850_syntax_error_missing_id.edi")
   expect_dead_letter = "SYNTAX_INVALID"
+
+  assert {
+    condition     = "dead_letter.step == 'decode' && deliveries.exists(d, d.flow == 'edi_rejections')"
+    error_message = "a dead letter at decode, and the interchange handed to edi_rejections for its 997"
+  }
+  assert {
+    condition     = "size(deliveries) == 1 && deliveries[0].body.startsWith('ISA*01*0000000000*01*0000000000*ZZ*ABCDEFGHIJKLMNO')"
+    error_message = "the interchange as it came, and no 997 accepting it"
+  }
 }
 
 run "control numbers that do not match are an envelope error" {
   flow               = "edi_inbound"
   input              = file("testdata/edi/x12_850_multi_po1_yd_bom_nbsp_tabs.edi")
   expect_dead_letter = "ENVELOPE_INVALID"
+
+  assert {
+    condition     = "dead_letter.step == 'decode' && deliveries.exists(d, d.flow == 'edi_rejections')"
+    error_message = "a dead letter at decode, and the interchange handed to edi_rejections for its 997"
+  }
+}
+
+# edi_rejections gets the interchange edi_inbound rejected, as it came.
+
+run "a set with a syntax error is rejected with a 997" {
+  flow           = "edi_rejections"
+  input          = file("testdata/edi/x12_850_syntax_error_missing_id.edi")
+  expect_outcome = "delivered"
+
+  assert {
+    condition     = "deliveries.map(d, d.sink) == ['edi_partner'] && deliveries[0].body.functional_id == 'FA' && deliveries[0].body.receiver.id == 'ABCDEFGHIJKLMNO' && deliveries[0].body.receiver.qualifier == 'ZZ' && deliveries[0].body.receiver.code == '4405197800'"
+    error_message = "a 997 addressed back to the 850's sender (ISA06, GS02)"
+  }
+  assert {
+    condition     = "deliveries[0].body.sets[0].segments.filter(s, s[0] in ['AK1', 'AK2', 'AK5', 'AK9']) == [['AK1', 'PO', '1421'], ['AK2', '850', '000000010'], ['AK5', 'R', '5'], ['AK9', 'R', '1', '1', '0']]"
+    error_message = "AK2 for the rejected set, AK5 R 5 (segments in error), AK9 R with none accepted"
+  }
+  assert {
+    condition     = "deliveries[0].body.sets[0].segments.filter(s, s[0] == 'AK3') == [['AK3', 'PO1', '13', '', '8'], ['AK3', 'PO4', '30', '', '8']]"
+    error_message = "AK3 for the PO1 and the PO4 in error"
+  }
+}
+
+run "an interchange with an envelope error is rejected with a 997" {
+  flow           = "edi_rejections"
+  input          = file("testdata/edi/x12_850_multi_po1_yd_bom_nbsp_tabs.edi")
+  expect_outcome = "delivered"
+
+  assert {
+    condition     = "deliveries[0].body.receiver.id == '000123456' && deliveries[0].body.receiver.qualifier == '01' && deliveries[0].body.usage == 'T'"
+    error_message = "a test 997 back to the sender of the test interchange"
+  }
+  assert {
+    condition     = "deliveries[0].body.sets[0].segments == [['AK1', 'PO', '2'], ['AK2', '850', '0001'], ['AK5', 'R'], ['AK9', 'R', '1', '1', '0']]"
+    error_message = "the set rejected (AK5 R) and the group (AK9 R): IEA02 is not ISA13, which only a TA1 would name"
+  }
+}
+
+run "a group without a rejected set gets no 997 from edi_rejections" {
+  flow           = "edi_rejections"
+  input          = file("testdata/edi/x12_850_vics_po4_pack_4010.edi")
+  expect_outcome = "filtered"
 }

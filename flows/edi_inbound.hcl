@@ -10,6 +10,14 @@ import "x12" {}
 # ISA13, a GE01 count) rejects every set in it with ENVELOPE_INVALID; a set
 # with a syntax error (a qualifier without its id) is SYNTAX_INVALID; a set
 # of another type (an 810 or 856 sent to this endpoint) is SCHEMA_MISMATCH.
+#
+# Every 850 that parses gets a 997 accepting it (AK5 A) from this flow. A
+# message with a rejected set also goes, unchanged and once, to flow
+# edi_rejections (rejections_to), which sends the partner a 997 rejecting
+# those sets (AK5 R, AK9 R) with the segments and elements in error; the
+# rejected sets are dead letters here too, for an operator to see. An
+# error in the ISA/IEA envelope would call for a TA1, which is not written:
+# the 997 rejects the sets instead (see flows/edi_rejections.hcl).
 # The envelope facts travel with each document (input.ISA, input.GS,
 # input.ST) and in the message headers x12-sender, x12-receiver,
 # x12-interchange-control, x12-group-control, x12-set-control and
@@ -48,6 +56,12 @@ flow "edi_inbound" {
   format      = "x12"
   schema      = "x12.850"
 
+  # Every message with a set the codec rejects (an envelope or syntax
+  # error) goes, as it came, to edi_rejections, which answers the partner
+  # with a 997 rejecting those sets (AK5 R); the sets are dead letters here
+  # as well.
+  rejections_to = flow.edi_rejections
+
   source "http" {
     path    = "/webhooks/edi_inbound"
     verify  = "api_key"
@@ -65,8 +79,9 @@ flow "edi_inbound" {
   # the 855's business (flow edi_ack). A resent interchange (the same
   # sender, ISA13, GS06 and ST02) is acknowledged once. Sets the codec
   # rejects (an envelope or syntax error) never reach the flow's steps:
-  # they are dead letters with the error, and get no 997 from here (see
-  # the x12 module's README, "Functional acknowledgments").
+  # they are dead letters with the error, and their 997 (AK5 R) comes from
+  # edi_rejections (see rejections_to above, and the x12 module's README,
+  # "Functional acknowledgments").
   deliver "functional_ack" {
     sink = sink.edi_partner
     body = "x12.ack997(x12.ack850(input))"

@@ -19,10 +19,23 @@ import (
 // GE01 count), every set in it is rejected with ENVELOPE_INVALID, because
 // a partner whose envelope is wrong may have sent sets that are incomplete;
 // the 997 reports the same. A set with errors of its own is rejected alone.
+//
+// A flow whose schema is x12.FunctionalAck gets the interchange's
+// acknowledgments instead: one document per functional group (see
+// x12AckDecoder), for a flow that answers rejected sets with a 997.
 type X12 struct{}
+
+// FunctionalAckType is the name of the x12 module's type of a 997's
+// content. A flow with this schema gets, instead of the transaction sets,
+// their acknowledgments: one document per functional group, as
+// x12.Acknowledge describes it (rejected sets included), for x12.ack997.
+const FunctionalAckType = "x12.FunctionalAck"
 
 // Decoder implements connector.Codec.
 func (X12) Decoder(t *builtin.Type, reads []string) (connector.Decoder, error) {
+	if t != nil && t.Name == FunctionalAckType {
+		return x12AckDecoder{}, nil
+	}
 	want := ""
 	if t != nil && strings.HasPrefix(t.Name, "x12.") {
 		want = strings.TrimPrefix(t.Name, "x12.")
@@ -83,6 +96,58 @@ func (d x12Decoder) Decode(body []byte) ([]connector.Document, error) {
 	}
 	if len(docs) == 0 {
 		return nil, builtin.Errorf(x12.ReasonEnvelope, "the interchange holds no transaction set")
+	}
+	return docs, nil
+}
+
+// x12AckDecoder decodes interchanges into their functional
+// acknowledgments: one document per functional group (part "GS <control>",
+// or "ISA <control> GS <control>" when the body holds several
+// interchanges), each the map x12.Acknowledge builds. A set with an
+// envelope or syntax error is not a failed document here: it is what the
+// acknowledgment reports (AK5 R).
+type x12AckDecoder struct{}
+
+func (x12AckDecoder) Decode(body []byte) ([]connector.Document, error) {
+	ics, err := x12.ParseAll(body)
+	if len(ics) == 0 {
+		if err == nil {
+			err = errors.New("no interchange")
+		}
+		return nil, builtin.Errorf(x12.ReasonEnvelope, "not an X12 interchange: %v", err)
+	}
+	var docs []connector.Document
+	seen := map[string]int{}
+	for _, ic := range ics {
+		for _, ack := range x12.Acknowledge(ic) {
+			control, _ := ack["group_control"].(string)
+			version, _ := ack["version"].(string)
+			fid, _ := ack["functional_id"].(string)
+			doc := connector.Document{
+				Part:  "GS " + control,
+				Value: ack,
+				Headers: map[string]string{
+					"x12-sender": ic.Sender, "x12-receiver": ic.Receiver,
+					"x12-interchange-control": ic.Control, "x12-group-control": control,
+					"x12-version": version, "x12-functional-id": fid, "x12-usage": ic.Usage,
+				},
+			}
+			if len(ics) > 1 {
+				doc.Part = fmt.Sprintf("ISA %s GS %s", ic.Control, control)
+			}
+			// Two groups with one control number (a duplicate, which their
+			// acknowledgments report) are still two parts.
+			if n := seen[doc.Part]; n > 0 {
+				seen[doc.Part]++
+				doc.Part = fmt.Sprintf("%s #%d", doc.Part, n+1)
+			} else {
+				seen[doc.Part] = 1
+			}
+			docs = append(docs, doc)
+		}
+	}
+	if len(docs) == 0 {
+		return nil, builtin.Errorf(x12.ReasonEnvelope, "the interchange holds no functional group to acknowledge")
 	}
 	return docs, nil
 }
