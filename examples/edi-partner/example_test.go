@@ -23,7 +23,7 @@ func run(t *testing.T, args ...string) (int, string) {
 // TestFlowTests: the flows' own tests (flows/*.flowtest.hcl) pass.
 func TestFlowTests(t *testing.T) {
 	code, out := run(t, "test", "flows")
-	if code != 0 || !strings.Contains(out, "13 passed") || strings.Contains(out, "FAIL") {
+	if code != 0 || !strings.Contains(out, "16 passed") || strings.Contains(out, "FAIL") {
 		t.Fatalf("test flows: %d\n%s", code, out)
 	}
 }

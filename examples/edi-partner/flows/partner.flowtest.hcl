@@ -155,8 +155,8 @@ run "control numbers that do not match reject the whole interchange" {
   expect_dead_letter = "ENVELOPE_INVALID"
 
   assert {
-    condition     = "size(deliveries) == 0 && dead_letter.step == 'decode' && dead_letter.message.contains('IEA02 \"000000001\" does not match ISA13 \"000000055\"')"
-    error_message = "IEA02 against ISA13: the codec rejects it before the flow, so no 997 is sent from here"
+    condition     = "deliveries.map(d, d.flow) == ['partner_rejections'] && dead_letter.step == 'decode' && dead_letter.message.contains('IEA02 \"000000001\" does not match ISA13 \"000000055\"')"
+    error_message = "IEA02 against ISA13: the codec rejects it before the flow; no accepting 997, the interchange handed to partner_rejections (which answers only this partner)"
   }
 }
 
@@ -166,7 +166,7 @@ run "a set with a syntax error is rejected" {
   expect_dead_letter = "SYNTAX_INVALID"
 
   assert {
-    condition     = "size(deliveries) == 0 && dead_letter.message.contains('PO107 (Product/Service ID) is required when PO106 is present')"
+    condition     = "deliveries.map(d, d.flow) == ['partner_rejections'] && dead_letter.message.contains('PO107 (Product/Service ID) is required when PO106 is present')"
     error_message = "the syntax note broken, named"
   }
 }
@@ -269,4 +269,38 @@ run "an invoice that does not add up is held, not sent for a chargeback" {
     condition     = "size(deliveries) == 0 && dead_letter.message.contains('They add up to 3353.80 USD; the invoice says 3403.80 USD')"
     error_message = "both figures in the dead letter"
   }
+}
+
+# Rejections get a 997 that says so.
+
+run "a set whose SE count is wrong is a dead letter, handed on for its 997" {
+  flow               = "partner_850"
+  input              = file("testdata/derived_850_wrong_segment_count.edi")
+  expect_dead_letter = "ENVELOPE_INVALID"
+
+  assert {
+    condition     = "dead_letter.step == 'decode' && deliveries.map(d, d.flow) == ['partner_rejections']"
+    error_message = "no accepting 997, no order: the interchange goes to partner_rejections"
+  }
+}
+
+run "the 997 rejects that set, back to the partner" {
+  flow           = "partner_rejections"
+  input          = file("testdata/derived_850_wrong_segment_count.edi")
+  expect_outcome = "delivered"
+
+  assert {
+    condition     = "deliveries.map(d, d.sink) == ['partner'] && deliveries[0].body.functional_id == 'FA' && deliveries[0].body.receiver.id == '4405197800'"
+    error_message = "a 997 to XYZ Retail"
+  }
+  assert {
+    condition     = "deliveries[0].body.sets[0].segments.filter(s, s[0] in ['AK1', 'AK2', 'AK5', 'AK9']) == [['AK1', 'PO', '1423'], ['AK2', '850', '000000010'], ['AK5', 'R', '4'], ['AK9', 'R', '1', '1', '0']]"
+    error_message = "AK5 R 4 (the segment count in SE01 is wrong), AK9 R: none accepted"
+  }
+}
+
+run "a stranger's broken interchange gets no 997 from us" {
+  flow           = "partner_rejections"
+  input          = file("testdata/x12_850_syntax_error_missing_id.edi")
+  expect_outcome = "filtered"
 }

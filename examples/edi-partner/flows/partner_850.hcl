@@ -27,6 +27,11 @@ flow "partner_850" {
   format      = "x12"
   schema      = "x12.850"
 
+  # A set the x12 codec rejects (a count or control number that does not
+  # add up, a syntax error) is a dead letter here, and the interchange goes
+  # on to partner_rejections, which answers with a 997 that rejects it.
+  rejections_to = flow.partner_rejections
+
   source "file" {
     dir    = var.inbound_dir
     format = "x12"
