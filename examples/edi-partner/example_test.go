@@ -31,7 +31,7 @@ func TestFlowTests(t *testing.T) {
 // TestValidate: the flows load as they ship, and refuse a partner id that
 // cannot be an ISA id.
 func TestValidate(t *testing.T) {
-	if code, out := run(t, "validate", "flows"); code != 0 || !strings.Contains(out, "4 flow(s)") {
+	if code, out := run(t, "validate", "flows"); code != 0 || !strings.Contains(out, "5 flow(s)") {
 		t.Fatalf("validate: %d\n%s", code, out)
 	}
 	if code, out := run(t, "validate", "--var", "partner_isa_id=MORE-THAN-15-CHARACTERS", "flows"); code == 0 || !strings.Contains(out, "partner_isa_id") {
