@@ -39,6 +39,11 @@ flow "channel_shipments_shopify" {
     dir = "inbox/channel_shipments_shopify"
   }
 
+  # A changed shipment goes through again. Shopify has no fulfilment
+  # update by line items: a second fulfillmentCreate of lines fulfilled
+  # already ends as ALREADY_FULFILLED, a dead letter that says so. A
+  # tracking correction (fulfillmentTrackingInfoUpdate, which names the
+  # fulfillment) is made in the Shopify admin for now.
   dedupe "shipment" {
     key       = "'shopify:' + input.id"
     on_change = "update"
