@@ -51,12 +51,31 @@ type batchRecord struct {
 
 func batchKey(flow, step, key string) string { return "batch/" + flow + "/" + step + "/" + key }
 
+// memberKey marks an item (a message's document) as added to a batch of
+// the step, whichever generation took it.
+func memberKey(flow, step, member string) string {
+	return "aggmember/" + flow + "/" + step + "/" + member
+}
+
+// memberTTL is how long the marks are kept: longer than any message is
+// retried.
+const memberTTL = 30 * 24 * time.Hour
+
 func (x *deps) addToBatch(ctx context.Context, rt *flowRuntime, step *dsl.Step, key string, item any, env *store.Envelope, member string) error {
 	raw, err := builtin.AppendJSON(nil, item)
 	if err != nil {
 		return err
 	}
 	k := batchKey(rt.flow.Name, step.Name, key)
+	// A retried message finds the items it added already: in the batch
+	// while it is open or pending, and by this mark once the batch has
+	// gone on (a sibling part failed after the batch closed).
+	mk := memberKey(rt.flow.Name, step.Name, member)
+	if _, err := x.keys.Get(ctx, mk); err == nil {
+		return nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return &errRetry{err: err, policy: dsl.DefaultPolicy}
+	}
 	for try := 0; try < 20; try++ {
 		rec, rev, err := x.readBatch(ctx, k)
 		if err != nil {
@@ -82,6 +101,13 @@ func (x *deps) addToBatch(ctx context.Context, rt *flowRuntime, step *dsl.Step, 
 		}
 		if !ok {
 			continue // someone else changed the batch; read it again
+		}
+		// After the item is in: a crash before this mark is covered while
+		// the batch holds the item; only a crash that also outlives the
+		// batch could add it twice.
+		val, _ := json.Marshal(map[string]any{"batch": k, "gen": rec.Gen, "at": x.now()})
+		if _, err := x.keys.Apply(ctx, store.Op{Kind: store.OpPut, Key: mk, Value: val, TTL: memberTTL}); err != nil {
+			return &errRetry{err: err, policy: dsl.DefaultPolicy}
 		}
 		if full || rec.Pending != nil {
 			return x.enqueuePending(ctx, rt.version, k, newRev, rec, env.CorrelationID)

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -378,6 +379,86 @@ func TestRetryDoesNotHoldBackSiblings(t *testing.T) {
 	want := []string{"shop:A", "books:A", "shop:B", "books:B", "shop:A"}
 	if !slices.Equal(calls, want) || len(h.deadLetters()) != 0 {
 		t.Fatalf("calls %v, want %v; dead letters %v", calls, want, reasons(h.deadLetters()))
+	}
+}
+
+const aggRetryFlow = `
+sink "mem" "check" {
+  retry {
+    max_attempts = 5
+    backoff      = "1s"
+  }
+  breaker {
+    failures = 0
+  }
+}
+sink "mem" "lines" {}
+
+flow "orders" {
+  schema = "order.schema.json"
+
+  split "line" {
+    items = "input.lines"
+    key   = "line.sku"
+  }
+
+  call "checked" {
+    sink = sink.check
+    body = "line"
+  }
+
+  aggregate "batch" {
+    key       = "'all'"
+    item      = "{'sku': line.sku}"
+    max_items = 2
+    max_wait  = "1h"
+  }
+
+  deliver "send" {
+    sink = sink.lines
+    key  = "batch.key"
+  }
+}
+`
+
+// TestAggregateRetryAddsOnce: the parts of a message that were aggregated
+// before a sibling failed are not aggregated again when the message is
+// retried, even though their batch closed and went out in between.
+func TestAggregateRetryAddsOnce(t *testing.T) {
+	h := newHarness(t, aggRetryFlow, connector.IdempotencyKey)
+	h.start()
+	var failed atomic.Bool
+	h.sink("check").fail = func(n int, d *connector.Delivery) error {
+		if strings.HasSuffix(d.Key, "line=C") && failed.CompareAndSwap(false, true) {
+			return &connector.RetryableError{Err: errTest, Status: 503}
+		}
+		return nil
+	}
+	h.submit("orders", `{"id": 1, "lines": [{"sku": "A", "qty": 1}, {"sku": "B", "qty": 1}, {"sku": "C", "qty": 1}]}`)
+	eventually(t, "the failed check", failed.Load)
+	eventually(t, "the first batch", func() bool { return len(h.sink("lines").keys()) == 1 })
+	h.clock.Advance(time.Minute)
+	time.Sleep(1500 * time.Millisecond)
+	h.idle()
+	lines := h.sink("lines")
+	var skus []string
+	for _, d := range lines.delivered {
+		for _, it := range d.Body.(map[string]any)["items"].([]any) {
+			skus = append(skus, it.(map[string]any)["sku"].(string))
+		}
+	}
+	if !slices.Equal(skus, []string{"A", "B"}) {
+		t.Fatalf("batches hold %v (keys %v): an item aggregated twice", skus, lines.keys())
+	}
+	// C waits in the open batch for its max_wait.
+	h.clock.Advance(2 * time.Hour)
+	if err := h.engine.FlushBatches(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the last batch", func() bool { return len(lines.keys()) == 2 })
+	h.idle()
+	if got := lines.keys(); len(got) != 2 || len(h.deadLetters()) != 0 {
+		t.Fatalf("batches %v, dead letters %v", got, reasons(h.deadLetters()))
 	}
 }
 
