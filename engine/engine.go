@@ -494,12 +494,16 @@ func (e *Engine) record(ctx context.Context, rt *flowRuntime, env *store.Envelop
 			e.log.Warn("cannot record dedupe keys; the ledger still guards the deliveries", "err", err)
 		}
 	}
+	// Outcomes count once per message, when it is done: an attempt that
+	// ends in a retry is counted by the attempt that finishes it.
 	for _, o := range res.outcomes {
-		e.metrics.outcomes.WithLabelValues(env.Flow, o.Outcome).Inc()
-		if o.Outcome != OutcomeRetry {
-			e.count(env.Flow, o.Outcome)
+		if res.retry != nil {
+			break
 		}
-		if o.Outcome == OutcomeDelivered || o.Outcome == OutcomeDuplicate || o.Outcome == OutcomeFiltered {
+		e.metrics.outcomes.WithLabelValues(env.Flow, o.Outcome).Inc()
+		e.count(env.Flow, o.Outcome)
+		switch o.Outcome {
+		case OutcomeDelivered, OutcomeDuplicate, OutcomeFiltered:
 			e.logOutcome(env, o)
 		}
 	}

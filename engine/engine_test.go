@@ -380,6 +380,11 @@ func TestRetryDoesNotHoldBackSiblings(t *testing.T) {
 	if !slices.Equal(calls, want) || len(h.deadLetters()) != 0 {
 		t.Fatalf("calls %v, want %v; dead letters %v", calls, want, reasons(h.deadLetters()))
 	}
+	// Counted once, when the message is done: two parts delivered, no
+	// duplicate (B's deliveries on the retry were skipped, not resent).
+	if c := h.engine.Counts()["levels"]; c[engine.OutcomeDelivered] != 2 || c[engine.OutcomeDuplicate] != 0 || c[engine.OutcomeRetry] != 0 {
+		t.Fatalf("counts %v", c)
+	}
 }
 
 const aggRetryFlow = `

@@ -306,7 +306,7 @@ func (x *deps) steps(ctx context.Context, rt *flowRuntime, st *state, i int, res
 	// A flow whose last step is not a route ends here: its deliveries (if
 	// any) are done.
 	if st.out.Outcome == "" {
-		st.out.Outcome = outcomeOf(st.out)
+		st.out.Outcome = outcomeOf(st.out, st.env)
 	}
 	x.complete(st, res)
 }
@@ -756,13 +756,13 @@ func (x *deps) route(ctx context.Context, rt *flowRuntime, st *state, step *dsl.
 	if retry != nil {
 		return retry
 	}
-	st.out.Outcome = outcomeOf(st.out)
+	st.out.Outcome = outcomeOf(st.out, st.env)
 	return nil
 }
 
 // outcomeOf is delivered, or duplicate when every delivery of the document
 // had been made before (the ledger skipped them all).
-func outcomeOf(o *Outcome) string {
+func outcomeOf(o *Outcome, env *store.Envelope) string {
 	if len(o.Deliveries) == 0 {
 		return OutcomeFiltered
 	}
@@ -770,6 +770,11 @@ func outcomeOf(o *Outcome) string {
 		if !d.Skipped {
 			return OutcomeDelivered
 		}
+	}
+	if len(env.Attempts) > 0 {
+		// Delivered by an earlier attempt of this message (a sibling part
+		// made it retry): delivered, not a duplicate someone sent.
+		return OutcomeDelivered
 	}
 	return OutcomeDuplicate
 }
