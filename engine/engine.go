@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -365,6 +366,14 @@ func (e *Engine) ingress(flow string) connector.Ingress {
 // correlation id comes from the sender when it gives one.
 func (e *Engine) envelope(v *Version, flow string, m connector.Message) *store.Envelope {
 	id := newMessageID()
+	if m.ID != "" {
+		// The origin can name the message again after a crash (a file's
+		// name, content hash and line): the same message gets the same id,
+		// so the inbox keeps one copy and the ledger, whose keys default
+		// to the message id, skips what it delivered already.
+		sum := sha256.Sum256([]byte(flow + "\x00" + m.ID))
+		id = "m_" + hex.EncodeToString(sum[:12])
+	}
 	corr := m.Headers["x-correlation-id"]
 	if corr == "" {
 		corr = m.Headers["x-request-id"]

@@ -467,6 +467,47 @@ func TestAggregateRetryAddsOnce(t *testing.T) {
 	}
 }
 
+const plainFlow = `
+sink "mem" "erp" {}
+
+flow "orders" {
+  schema = "order.schema.json"
+
+  route "out" {
+    default {
+      to = [sink.erp]
+    }
+  }
+}
+`
+
+// TestSourceMessageIDs: a message its source can name again (a line of a
+// file read again after a crash) is the same message: its deliveries are
+// not made twice, even by a flow without dedupe. Messages without a name
+// are distinct.
+func TestSourceMessageIDs(t *testing.T) {
+	h := newHarness(t, plainFlow, connector.IdempotencyNone)
+	h.start()
+	ing := h.engine.IngressFor("orders")
+	line := connector.Message{Body: []byte(order(1, "1.00")), Origin: "file in/orders.jsonl:1", ID: "orders.jsonl@0a1b2c:1"}
+	for range 2 {
+		if err := ing.Submit(context.Background(), line); err != nil {
+			t.Fatal(err)
+		}
+		h.idle()
+	}
+	if err := ing.Submit(context.Background(), connector.Message{Body: []byte(order(1, "1.00")), Origin: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	h.idle()
+	if n := len(h.sink("erp").callTimes()); n != 2 || len(h.deadLetters()) != 0 {
+		t.Fatalf("%d calls (want the named line once and the unnamed message once), dead letters %v", n, reasons(h.deadLetters()))
+	}
+	if c := h.engine.Counts()["orders"]; c[engine.OutcomeDelivered] != 2 || c[engine.OutcomeDuplicate] != 1 {
+		t.Fatalf("counts %v", c)
+	}
+}
+
 const fanoutFlow = `
 sink "mem" "erp" {}
 sink "mem" "lines" {}
