@@ -300,7 +300,7 @@ func (s *HTTPSource) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	msg := connector.Message{Body: body, Headers: lowerHeaders(r.Header), Origin: s.origin}
+	msg := connector.Message{Body: body, Headers: lowerHeaders(r.Header), Origin: s.origin, ID: deliveryID(r.Header)}
 	if err := s.params.Ingress.Submit(r.Context(), msg); err != nil {
 		var bp *connector.BackpressureError
 		if errors.As(err, &bp) {
@@ -422,6 +422,22 @@ func (s *HTTPSource) verifyBody(r *http.Request, body []byte) string {
 
 // lowerHeaders flattens request headers: names in lower case, several
 // values joined with ", " (RFC 9110 §5.3).
+// deliveryIDHeaders name one delivery of a webhook, the same on every
+// retry of it: Shopify's X-Shopify-Webhook-Id, BigCommerce's and others'
+// Idempotency-Key. A retried webhook is then the same message (the inbox
+// keeps one copy, the ledger skips what it delivered) even in a flow
+// without dedupe.
+var deliveryIDHeaders = []string{"X-Shopify-Webhook-Id", "Idempotency-Key"}
+
+func deliveryID(h http.Header) string {
+	for _, name := range deliveryIDHeaders {
+		if v := strings.TrimSpace(h.Get(name)); v != "" && len(v) <= 200 {
+			return strings.ToLower(name) + ":" + v
+		}
+	}
+	return ""
+}
+
 func lowerHeaders(h http.Header) map[string]string {
 	out := make(map[string]string, len(h))
 	for k, vs := range h {

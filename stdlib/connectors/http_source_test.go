@@ -394,6 +394,21 @@ func TestHTTPSourceMessage(t *testing.T) {
 			t.Fatalf("header %q is not lower case", k)
 		}
 	}
+	// A webhook's delivery id names the message: Shopify's retry of it is
+	// the same message.
+	for _, h := range [][2]string{{"X-Shopify-Webhook-Id", "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043"}, {"Idempotency-Key", "k-17"}} {
+		req, _ := http.NewRequest(http.MethodPost, rig.url, strings.NewReader(`{"a":2}`))
+		req.Header.Set(h[0], h[1])
+		resp, err := rig.client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		msgs := rig.ing.messages()
+		if got, want := msgs[len(msgs)-1].ID, strings.ToLower(h[0])+":"+h[1]; got != want {
+			t.Fatalf("message id %q, want %q", got, want)
+		}
+	}
 }
 
 func TestHTTPSourceLifecycle(t *testing.T) {
