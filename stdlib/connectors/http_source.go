@@ -56,6 +56,7 @@ var HTTPSourceSpec = &connector.ConfigSpec{
 	Doc: "Receives webhooks on one route of the engine's shared HTTP listener. " +
 		"A request is answered 202 Accepted only after its body is stored durably in the flow's inbox, " +
 		"so an acknowledged event is never lost. Signatures are verified on the raw body before anything parses it. " +
+		"A request with X-Shopify-Webhook-Id or Idempotency-Key is the same message on every retry of it. " +
 		"Refusals are JSON {\"error\": …, \"reason\": …}: 401 UNAUTHORIZED (verification failed or no secret configured), " +
 		"405 METHOD_NOT_ALLOWED, 413 BODY_TOO_LARGE, 422 with the decoder's reason code (the body does not decode as the flow's input), " +
 		"503 INBOX_FULL with Retry-After (the inbox is full: retry later), 500 INGRESS_FAILED (the inbox could not store the message).",
