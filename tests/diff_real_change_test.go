@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/transload/transload/builtin"
@@ -194,5 +195,43 @@ Summary: 6 input(s), 1 changed, 5 unchanged; 2 field(s) differ.
 `
 	if got := out.String(); got != want {
 		t.Errorf("transload diff OLD NEW --flow shopify_orders:\n got:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// TestDiffFollowsRejections: a rejected X12 set's interchange, forwarded
+// as it came to edi_rejections (rejections_to), is run there by diff too:
+// an edit of that flow shows.
+func TestDiffFollowsRejections(t *testing.T) {
+	t.Setenv("NO_COLOR", "1")
+	dir := t.TempDir()
+	oldDir, newDir, inputs := filepath.Join(dir, "old"), filepath.Join(dir, "new"), filepath.Join(dir, "inputs")
+	for _, d := range []string{oldDir, newDir} {
+		if err := os.CopyFS(d, os.DirFS("../flows")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	file := filepath.Join(newDir, "edi_rejections.hcl")
+	src, err := os.ReadFile(file)
+	if err != nil || !bytes.Contains(src, []byte("'997R:'")) {
+		t.Fatalf("flows/edi_rejections.hcl changed: update this test (%v)", err)
+	}
+	if err := os.WriteFile(file, bytes.Replace(src, []byte("'997R:'"), []byte("'997X:'"), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	body, err := os.ReadFile(filepath.Join("testdata", "corpus", "edi", "x12_850_syntax_error_missing_id.edi"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(inputs, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(inputs, "broken.edi"), body, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	code := cli.Main([]string{"diff", oldDir, newDir, "--flow", "edi_inbound", "--inputs", inputs}, nil, &out, &errOut)
+	want := `  deliveries[0].then.steps.group.key: "997R:ZZ/ABCDEFGHIJKLMNO:000003438/1421" → "997X:ZZ/ABCDEFGHIJKLMNO:000003438/1421"`
+	if code != 1 || !strings.Contains(out.String(), want) {
+		t.Fatalf("exit %d:\n%s%s", code, out.String(), errOut.String())
 	}
 }

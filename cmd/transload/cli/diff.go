@@ -73,8 +73,10 @@ shadow check before a cutover.`,
 				return err
 			}
 			var evs [2]*engine.Evaluator
+			var cfgs [2]*dsl.Config
 			for i, dir := range args {
 				cfg, diags := dsl.Load(dir, w.LoadOptions(vars, tables))
+				cfgs[i] = cfg
 				if diags.HasErrors() {
 					a.printDiagnostics(cfg, diags)
 					return errFailed
@@ -97,7 +99,7 @@ shadow check before a cutover.`,
 			for _, in := range ins {
 				var docs [2]map[string]any
 				for i, ev := range evs {
-					d, err := evalChain(ev, flow, engine.Input{Body: in.body, Headers: in.headers, ID: "m_diff"}, 0)
+					d, err := evalChain(ev, cfgs[i], flow, engine.Input{Body: in.body, Headers: in.headers, ID: "m_diff"}, 0)
 					if err != nil {
 						fmt.Fprintf(a.stderr, "Error: %s: %v\n", in.name, err)
 						return errFailed
@@ -152,7 +154,7 @@ const maxChain = 8
 // that flow with the delivered document, as a running engine would: an
 // edit of the ERP mapping shows in a diff of the channel flow that feeds
 // it. What it returns is what diff compares.
-func evalChain(ev *engine.Evaluator, flow string, in engine.Input, depth int) (map[string]any, error) {
+func evalChain(ev *engine.Evaluator, cfg *dsl.Config, flow string, in engine.Input, depth int) (map[string]any, error) {
 	outs, _, err := ev.Eval(context.Background(), flow, in)
 	if err != nil {
 		return nil, err
@@ -161,11 +163,16 @@ func evalChain(ev *engine.Evaluator, flow string, in engine.Input, depth int) (m
 		if x.Flow == "" || depth >= maxChain {
 			return nil, nil
 		}
-		body, err := builtin.AppendJSON(nil, x.Body)
-		if err != nil {
+		var body []byte
+		raw, isRaw := x.Body.(string)
+		if target := cfg.Flows[x.Flow]; isRaw && target != nil && target.Format != "" && target.Format != "json" {
+			// A body forwarded as it came (rejections_to): an X12
+			// interchange, say, not a JSON document.
+			body = []byte(raw)
+		} else if body, err = builtin.AppendJSON(nil, x.Body); err != nil {
 			return nil, fmt.Errorf("the delivery to flow %s: %w", x.Flow, err)
 		}
-		return evalChain(ev, x.Flow, engine.Input{Body: body, Headers: x.Headers, ID: in.ID}, depth+1)
+		return evalChain(ev, cfg, x.Flow, engine.Input{Body: body, Headers: x.Headers, ID: in.ID}, depth+1)
 	})
 }
 
