@@ -232,6 +232,7 @@ func checker(rt *flowRuntime) func([]byte) error {
 
 // start starts the version's sources.
 func (v *Version) start(ctx context.Context, log *slog.Logger) error {
+	var unready []string
 	for i, s := range v.sources {
 		if err := s.Start(ctx); err != nil {
 			for _, started := range v.sources[:i] {
@@ -239,6 +240,16 @@ func (v *Version) start(ctx context.Context, log *slog.Logger) error {
 			}
 			return err
 		}
+		if u, ok := s.(connector.Unready); ok {
+			if what := u.Unready(); what != "" {
+				unready = append(unready, what)
+			}
+		}
+	}
+	if len(unready) > 0 {
+		log.Warn(fmt.Sprintf("%d source(s) refuse every event until an operator sets what they lack "+
+			"(a setting that reads env(\"…\") of an unset or empty environment variable): %s",
+			len(unready), strings.Join(unready, "; ")), "version", v.ID)
 	}
 	return nil
 }

@@ -21,6 +21,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 
+	"github.com/transload/transload/cmd/transload/cli"
 	"github.com/transload/transload/cmd/transload/wire"
 	"github.com/transload/transload/dsl"
 	"github.com/transload/transload/engine"
@@ -386,5 +387,39 @@ flow "orders" {
 	must(t, err)
 	if len(dls) != 1 || dls[0].Reason != "INVALID_MONEY" {
 		t.Fatalf("restored dead letters: %d", len(dls))
+	}
+}
+
+// TestUnreadySourcesWarnOnce: webhooks whose secrets are not set are named
+// in one warning at start, not one each.
+func TestUnreadySourcesWarnOnce(t *testing.T) {
+	dir := t.TempDir()
+	var src strings.Builder
+	src.WriteString("sink \"stdout\" \"out\" {}\n")
+	for _, name := range []string{"a", "b", "c"} {
+		fmt.Fprintf(&src, `
+flow %q {
+  schema = any
+  source "http" {
+    path    = "/webhooks/%s"
+    verify  = "shopify"
+    secrets = [env("TRANSLOAD_TEST_UNSET_SECRET")]
+  }
+  route "out" {
+    default {
+      to = [sink.out]
+    }
+  }
+}
+`, name, name)
+	}
+	must(t, os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(src.String()), 0o644))
+	var out strings.Builder
+	if code := cli.Main([]string{"run", "--once", "--data", filepath.Join(dir, "data"), dir}, nil, &out, &out); code != 0 {
+		t.Fatalf("run --once: %d\n%s", code, out.String())
+	}
+	if n := strings.Count(out.String(), "level=WARN"); n != 1 || !strings.Contains(out.String(), "3 source(s) refuse every event") ||
+		!strings.Contains(out.String(), "POST /webhooks/b") {
+		t.Fatalf("%d warnings:\n%s", n, out.String())
 	}
 }

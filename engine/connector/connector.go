@@ -42,6 +42,15 @@ type Ingress interface {
 	Submit(ctx context.Context, msgs ...Message) error
 }
 
+// Unready is implemented by a source that refuses every event until an
+// operator acts (a webhook whose secret is not set). The engine reports
+// the unready sources of a version in one warning once they have started,
+// rather than one warning each.
+type Unready interface {
+	// Unready says what the source lacks, or "" when it is ready.
+	Unready() string
+}
+
 // IngressFunc adapts a function to Ingress.
 type IngressFunc func(ctx context.Context, msgs ...Message) error
 

@@ -220,10 +220,9 @@ func (s *HTTPSource) Start(ctx context.Context) error {
 	if s.params.Ingress == nil {
 		return errors.New("http source: the engine gave no ingress")
 	}
-	if s.verify != verifyNone && len(s.secrets) == 0 {
-		s.log.Warn(fmt.Sprintf("http source %s: verify = %q but the \"secrets\" setting holds no non-empty secret "+
-			"(if it reads env(\"…\"), that environment variable is unset or empty); every request will be refused with 401 until it is set",
-			s.origin, s.verify), "path", s.path)
+	if what := s.Unready(); what != "" {
+		// The engine warns once for all its unready sources (Unready).
+		s.log.Debug("http source " + s.origin + ": " + what)
 	}
 	if err := s.params.Router.Handle(s.method, s.path, http.HandlerFunc(s.serve)); err != nil {
 		return fmt.Errorf("http source %s: %w", s.origin, err)
@@ -429,6 +428,15 @@ func (s *HTTPSource) verifyBody(r *http.Request, body []byte) string {
 // keeps one copy, the ledger skips what it delivered) even in a flow
 // without dedupe.
 var deliveryIDHeaders = []string{"X-Shopify-Webhook-Id", "Idempotency-Key"}
+
+// Unready implements connector.Unready: a route that verifies requests
+// but has no secret refuses every one with 401.
+func (s *HTTPSource) Unready() string {
+	if s.verify != verifyNone && len(s.secrets) == 0 {
+		return fmt.Sprintf("%s %s (verify = %q, no secret in \"secrets\": every request is refused with 401)", s.method, s.path, s.verify)
+	}
+	return ""
+}
 
 func deliveryID(h http.Header) string {
 	for _, name := range deliveryIDHeaders {
