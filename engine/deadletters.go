@@ -32,6 +32,13 @@ func replay(ctx context.Context, st store.Store, id string, o ReplayOptions, now
 		}
 	}
 	env.Headers[ReplayOfHeader] = dl.ID
+	delete(env.Headers, NotDeliveredHeader)
+	if dl.Reason == "IN_DOUBT" && dl.Delivery != "" {
+		// Replaying an IN_DOUBT dead letter says "it is not there": the
+		// instruction the dead letter gave (check the target, then replay
+		// or discard).
+		env.Headers[NotDeliveredHeader] = dl.Delivery
+	}
 	version := "current"
 	if o.Pinned {
 		env.Headers[PinHeader] = dl.Version

@@ -262,6 +262,15 @@ func TestLedgerRecovery(t *testing.T) {
 		if got := reasons(h.deadLetters()); !slices.Equal(got, []string{"IN_DOUBT"}) {
 			t.Fatalf("dead letters %v", got)
 		}
+		// The operator checked the target: the document is not there. The
+		// replay sends it.
+		if _, err := h.engine.Replay(context.Background(), h.deadLetters()[0].ID, engine.ReplayOptions{Who: "test", Why: "not in the ERP"}); err != nil {
+			t.Fatal(err)
+		}
+		h.idle()
+		if got := h.sink("erp").keys(); !slices.Equal(got, []string{"11"}) || len(h.deadLetters()) != 0 {
+			t.Fatalf("after the replay: delivered %v, dead letters %v", got, reasons(h.deadLetters()))
+		}
 	})
 }
 
@@ -384,6 +393,38 @@ func TestRetryDoesNotHoldBackSiblings(t *testing.T) {
 	// duplicate (B's deliveries on the retry were skipped, not resent).
 	if c := h.engine.Counts()["levels"]; c[engine.OutcomeDelivered] != 2 || c[engine.OutcomeDuplicate] != 0 || c[engine.OutcomeRetry] != 0 {
 		t.Fatalf("counts %v", c)
+	}
+}
+
+// TestReplayOfOnePart: a part of a split that was dead-lettered (the
+// target refused it) is delivered when the dead letter is replayed, though
+// its siblings completed the message and marked its dedupe key; the
+// siblings are not sent again.
+func TestReplayOfOnePart(t *testing.T) {
+	h := newHarness(t, partsFlow, connector.IdempotencyKey)
+	h.start()
+	var refused atomic.Bool
+	h.sink("shop").fail = func(n int, d *connector.Delivery) error {
+		if strings.HasSuffix(d.Key, "line=A") && refused.CompareAndSwap(false, true) {
+			return &connector.PermanentError{Err: errTest, Reason: "REJECTED_BY_TARGET", Status: 400}
+		}
+		return nil
+	}
+	h.submit("levels", `{"id": 7, "lines": [{"sku": "A", "qty": 1}, {"sku": "B", "qty": 2}]}`)
+	h.idle()
+	dls := h.deadLetters()
+	if len(dls) != 1 || dls[0].Reason != "REJECTED_BY_TARGET" {
+		t.Fatalf("dead letters %v", reasons(dls))
+	}
+	if _, err := h.engine.Replay(context.Background(), dls[0].ID, engine.ReplayOptions{Who: "test", Why: "item created in the shop"}); err != nil {
+		t.Fatal(err)
+	}
+	h.idle()
+	shop := h.sink("shop").keys()
+	slices.Sort(shop)
+	books := h.sink("books").keys()
+	if len(shop) != 2 || !strings.HasSuffix(shop[0], "line=A") || len(books) != 2 || len(h.deadLetters()) != 0 {
+		t.Fatalf("shop %v, books %v, dead letters %v", shop, books, reasons(h.deadLetters()))
 	}
 }
 

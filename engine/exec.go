@@ -115,6 +115,7 @@ func (e *errRetry) Unwrap() error { return e.err }
 type failure struct {
 	class, reason, step, message, rng string
 	chain                             []string
+	delivery                          string // IN_DOUBT: "<sink>/<key>"
 }
 
 // runResult is what processing a message produced.
@@ -150,6 +151,9 @@ type state struct {
 func (x *deps) run(ctx context.Context, rt *flowRuntime, env *store.Envelope) *runResult {
 	res := &runResult{}
 	ctx = withMessage(ctx, env.ID)
+	if nd := env.Headers[NotDeliveredHeader]; nd != "" {
+		ctx = context.WithValue(ctx, notDeliveredKey{}, nd)
+	}
 	start := 0
 	decoder := rt.decoder
 	if step := env.Headers[ResumeHeader]; step != "" {
@@ -380,7 +384,7 @@ func classify(step *dsl.Step, err error) *failure {
 	}
 	var ie *inDoubtError
 	if errors.As(err, &ie) {
-		f.class, f.reason = "technical", "IN_DOUBT"
+		f.class, f.reason, f.delivery = "technical", "IN_DOUBT", ie.sink+"/"+ie.key
 	}
 	return f
 }
@@ -395,7 +399,7 @@ func (e *businessError) Error() string { return e.msg }
 
 // inDoubtError is a delivery interrupted after its call started, to a
 // target that cannot tell whether it got it.
-type inDoubtError struct{ msg string }
+type inDoubtError struct{ msg, sink, key string }
 
 func (e *inDoubtError) Error() string { return e.msg }
 
@@ -425,6 +429,7 @@ func (res *runResult) fail(x *deps, rt *flowRuntime, env *store.Envelope, part s
 		Errors:    f.chain,
 		Step:      f.step,
 		Range:     f.rng,
+		Delivery:  f.delivery,
 		Version:   rt.version,
 		CreatedAt: x.now(),
 	}
@@ -453,18 +458,26 @@ func (x *deps) dedupe(ctx context.Context, rt *flowRuntime, st *state, step *dsl
 	}
 	hash := hashOf(doc)
 	k := "dedupe/" + rt.flow.Name + "/" + key
+	// A replay is an operator's decision to run the message again: a part
+	// of it may have been dead-lettered while its siblings completed the
+	// message and marked the key. It goes through; the ledger skips what
+	// was delivered.
+	replay := st.env.Headers[ReplayOfHeader] != ""
 	e, err := x.keys.Get(ctx, k)
 	switch {
 	case err == nil:
 		var rec dedupeRecord
 		_ = json.Unmarshal(e.Value, &rec)
-		if rec.Hash == hash {
-			return nil, true, nil
-		}
-		if step.Dedupe.OnChange != "update" {
+		switch {
+		case rec.Hash == hash:
+			if !replay {
+				return nil, true, nil
+			}
+		case step.Dedupe.OnChange == "update":
+			st.update = true
+		case !replay:
 			return nil, false, &businessError{reason: "DUPLICATE_CONFLICT", msg: fmt.Sprintf("key %q was completed before (message %s) with a different body", key, rec.Message)}
 		}
-		st.update = true
 	case !errors.Is(err, store.ErrNotFound):
 		return nil, false, &errRetry{err: fmt.Errorf("reading dedupe key: %w", err), policy: dsl.DefaultPolicy}
 	}

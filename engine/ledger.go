@@ -94,6 +94,12 @@ func (x *deps) ledgerDeliver(ctx context.Context, h *sinkHandle, d *connector.De
 			if rec.Owner != x.owner && !x.exclusive && x.now().Sub(rec.At) < intentLease {
 				return nil, false, &errRetry{err: errInProgress, after: time.Second, policy: h.policy}
 			}
+			if nd, _ := ctx.Value(notDeliveredKey{}).(string); nd == h.name+"/"+d.Key {
+				// The replay of the IN_DOUBT dead letter about this very
+				// delivery: the operator checked that the target does not
+				// have the document. Deliver it.
+				break
+			}
 			resp, found, err := x.recover(ctx, h, d, rec)
 			if err != nil {
 				return nil, false, err
@@ -167,7 +173,7 @@ func (x *deps) recover(ctx context.Context, h *sinkHandle, d *connector.Delivery
 		}
 		return resp, found, nil
 	}
-	return nil, false, &inDoubtError{msg: fmt.Sprintf("a delivery of key %q to sink %s was interrupted at %s after the call started (message %s), and the target cannot tell whether it arrived. Check %s for it, then replay this dead letter or discard it.", d.Key, h.name, rec.At.Format(time.RFC3339), rec.Message, h.name)}
+	return nil, false, &inDoubtError{sink: h.name, key: d.Key, msg: fmt.Sprintf("a delivery of key %q to sink %s was interrupted at %s after the call started (message %s), and the target cannot tell whether it arrived. Check %s for it, then replay this dead letter or discard it.", d.Key, h.name, rec.At.Format(time.RFC3339), rec.Message, h.name)}
 }
 
 func (x *deps) recordDone(ctx context.Context, lk string, rev uint64, msg, hash string, resp *connector.Response) error {
@@ -190,6 +196,13 @@ func (x *deps) recordDone(ctx context.Context, lk string, rev uint64, msg, hash 
 }
 
 type msgKey struct{}
+
+// NotDeliveredHeader, on the replay of an IN_DOUBT dead letter, names the
+// delivery ("<sink>/<key>") the operator found missing at the target: its
+// interrupted intent is then delivered instead of doubted again.
+const NotDeliveredHeader = "x-transload-not-delivered"
+
+type notDeliveredKey struct{}
 
 // withMessage carries the message id to the ledger records.
 func withMessage(ctx context.Context, id string) context.Context {

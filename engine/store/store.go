@@ -194,7 +194,11 @@ type DeadLetter struct {
 	Errors []string `json:"errors,omitempty"`
 	Step   string   `json:"step,omitempty"`
 	// Range is the failing expression's position: file:line:col.
-	Range     string    `json:"range,omitempty"`
+	Range string `json:"range,omitempty"`
+	// Delivery names the delivery an IN_DOUBT dead letter is about,
+	// "<sink>/<key>": replaying it tells the engine the operator checked
+	// that the target does not have the document.
+	Delivery  string    `json:"delivery,omitempty"`
 	Version   string    `json:"version"`
 	CreatedAt time.Time `json:"created_at"`
 }

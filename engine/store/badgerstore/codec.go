@@ -317,7 +317,7 @@ func decodeKVMeta(b []byte) (rev uint64, expires int64, value []byte, err error)
 
 func encodeDeadLetter(dl *store.DeadLetter) []byte {
 	size := 128 + len(dl.ID) + len(dl.Part) + len(dl.Class) + len(dl.Reason) +
-		len(dl.Message) + len(dl.Step) + len(dl.Range) + len(dl.Version)
+		len(dl.Message) + len(dl.Step) + len(dl.Range) + len(dl.Version) + len(dl.Delivery)
 	for _, s := range dl.Errors {
 		size += len(s) + 2
 	}
@@ -340,6 +340,11 @@ func encodeDeadLetter(dl *store.DeadLetter) []byte {
 	e.str(dl.Range)
 	e.str(dl.Version)
 	e.time(dl.CreatedAt)
+	if dl.Delivery != "" {
+		// Added after the first release: a trailing field, absent from
+		// the records written before, which still decode.
+		e.str(dl.Delivery)
+	}
 	return e.b
 }
 
@@ -359,6 +364,9 @@ func decodeDeadLetter(b []byte) (*store.DeadLetter, error) {
 	dl.Range = d.str()
 	dl.Version = d.str()
 	dl.CreatedAt = d.time()
+	if len(d.b) > 0 && d.err == nil {
+		dl.Delivery = d.str()
+	}
 	if err := d.done(); err != nil {
 		return nil, err
 	}
