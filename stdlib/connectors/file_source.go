@@ -465,7 +465,11 @@ func (s *FileSource) process(ctx, submitCtx context.Context, name string) {
 		s.fail(name, fmt.Errorf("cannot read the file: %w", err))
 		return
 	}
-	msgs, err := frameFile(s.format, name, filepath.Join(s.dir, name), data)
+	var stamp time.Time
+	if info, err := os.Stat(claimed); err == nil {
+		stamp = info.ModTime() // kept by the claim's rename
+	}
+	msgs, err := frameFile(s.format, name, filepath.Join(s.dir, name), data, stamp)
 	if err != nil {
 		s.fail(name, err)
 		return
@@ -527,12 +531,19 @@ func moveUnique(src, dir, name string) (string, error) {
 var utf8BOM = []byte("\xEF\xBB\xBF")
 
 // frameFile cuts a file into messages. A message id is the file name, a
-// short hash of its content and the line, so a file processed again after
-// a crash yields the same ids, while a new file that reuses a name (a
-// daily orders.csv) does not.
-func frameFile(format, name, path string, data []byte) ([]connector.Message, error) {
-	sum := sha256.Sum256(data)
-	idBase := name + "@" + hex.EncodeToString(sum[:6])
+// short hash of its content and modification time, and the line: a file
+// processed again after a crash (it keeps its time in .processing) yields
+// the same ids, so the engine takes its lines for the messages they were;
+// a new file that reuses a name (a daily orders.csv), even with the same
+// content as the day before, does not. A zero stamp hashes the content
+// alone.
+func frameFile(format, name, path string, data []byte, stamp time.Time) ([]connector.Message, error) {
+	h := sha256.New()
+	h.Write(data)
+	if !stamp.IsZero() {
+		h.Write([]byte(stamp.UTC().Format(time.RFC3339Nano)))
+	}
+	idBase := name + "@" + hex.EncodeToString(h.Sum(nil)[:6])
 	// Each message gets its own headers map: the engine may add to it.
 	headers := func() map[string]string { return map[string]string{"file-name": name} }
 	data = bytes.TrimPrefix(data, utf8BOM)

@@ -68,7 +68,7 @@ func TestFrameFile(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			msgs, err := frameFile(c.format, "f", "in/f", []byte(c.data))
+			msgs, err := frameFile(c.format, "f", "in/f", []byte(c.data), time.Time{})
 			if c.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
 					t.Fatalf("error %v, want one containing %q", err, c.wantErr)
@@ -97,11 +97,16 @@ func TestFrameFile(t *testing.T) {
 			}
 		})
 	}
-	a, _ := frameFile("jsonl", "f", "f", []byte("{}\n"))
-	b, _ := frameFile("jsonl", "f", "f", []byte("{}\n"))
-	c, _ := frameFile("jsonl", "f", "f", []byte("{ }\n"))
+	day1 := time.Date(2026, 11, 26, 6, 0, 0, 0, time.UTC)
+	a, _ := frameFile("jsonl", "f", "f", []byte("{}\n"), day1)
+	b, _ := frameFile("jsonl", "f", "f", []byte("{}\n"), day1)
+	c, _ := frameFile("jsonl", "f", "f", []byte("{ }\n"), day1)
+	d, _ := frameFile("jsonl", "f", "f", []byte("{}\n"), day1.Add(24*time.Hour))
 	if a[0].ID != b[0].ID || a[0].ID == c[0].ID {
 		t.Fatalf("ids must follow the content: %q %q %q", a[0].ID, b[0].ID, c[0].ID)
+	}
+	if a[0].ID == d[0].ID {
+		t.Fatalf("the same content dropped again the next day has the same ids %q: its lines would be taken for the old ones", d[0].ID)
 	}
 }
 
@@ -346,8 +351,13 @@ func TestFileSourceReprocessesClaimedFilesAfterACrash(t *testing.T) {
 	if len(msgs) != 2 {
 		t.Fatalf("%d messages", len(msgs))
 	}
-	// The ids are those a first run would have given, so flows dedupe them.
-	first, _ := frameFile("jsonl", "left.jsonl", "", []byte(data))
+	// The ids are those a first run would have given (the claimed file
+	// kept its time), so the engine takes them for the same messages.
+	info, err := os.Stat(filepath.Join(r.dir, "done", "left.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _ := frameFile("jsonl", "left.jsonl", "", []byte(data), info.ModTime())
 	if msgs[0].ID != first[0].ID || msgs[1].ID != first[1].ID {
 		t.Fatalf("ids %q %q, want %q %q", msgs[0].ID, msgs[1].ID, first[0].ID, first[1].ID)
 	}
