@@ -36,9 +36,15 @@ sink "file" "outbox" {
   dir = "outbox"
 }
 
-# Canonical documents (other than orders) for a system of your own.
+# Canonical documents (other than orders) for a system of your own. Each
+# request carries an Idempotency-Key (the document's business key), the
+# same on every retry: your system must drop a second request with a key
+# it has seen, or a retry after a crash makes a second document. If it
+# cannot, set idempotency = "none" (an interrupted delivery is then an
+# IN_DOUBT dead letter for a person to check).
 sink "http" "canonical" {
-  url = var.canonical_url
+  url         = var.canonical_url
+  idempotency = "header"
 }
 
 variable "erp" {

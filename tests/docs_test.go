@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/transload/transload/cmd/transload/cli"
 	"github.com/transload/transload/cmd/transload/docgen"
 	"github.com/transload/transload/cmd/transload/wire"
 )
@@ -22,6 +24,22 @@ func TestGeneratedDocsAreFresh(t *testing.T) {
 		got, err := os.ReadFile(filepath.Join("..", path))
 		if err != nil || !bytes.Equal(got, want) {
 			t.Errorf("%s is out of date: run `go run ./cmd/transload docs`", path)
+		}
+	}
+}
+
+// TestFlowFilesFormatted: the flows that ship, and the examples' flows,
+// are in the canonical format `transload fmt` writes: what a newcomer
+// copies should not be reformatted by the first save.
+func TestFlowFilesFormatted(t *testing.T) {
+	dirs, err := filepath.Glob(filepath.Join("..", "examples", "*", "flows"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range append(dirs, filepath.Join("..", "flows")) {
+		var out strings.Builder
+		if code := cli.Main([]string{"fmt", "--check", dir}, nil, &out, &out); code != 0 {
+			t.Errorf("%s is not formatted (run transload fmt %s):\n%s", dir, dir, out.String())
 		}
 	}
 }

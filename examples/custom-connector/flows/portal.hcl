@@ -28,14 +28,14 @@ flow "portal_orders" {
   map "canonical" {
     output = "commerce.Order"
     fields = {
-      id         = "input.id"
-      channel    = "'b2b'"
-      status     = "input.status == 'cancelled' ? 'cancelled' : 'open'"
-      placed_at  = "parse_time(input.placed_at)"
-      currency   = "currency_code(input.currency)"
-      po_number  = "input.?po_number"
-      customer   = "{'id': input.account}"
-      lines      = <<-CEL
+      id        = "input.id"
+      channel   = "'b2b'"
+      status    = "input.status == 'cancelled' ? 'cancelled' : 'open'"
+      placed_at = "parse_time(input.placed_at)"
+      currency  = "currency_code(input.currency)"
+      po_number = "input.?po_number"
+      customer  = "{'id': input.account}"
+      lines     = <<-CEL
         input.lines.map(l, {
           'line_id': l.line, 'sku': l.sku,
           'quantity': qty(l.quantity, l.unit),

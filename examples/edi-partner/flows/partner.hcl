@@ -228,9 +228,11 @@ sink "x12" "partner" {
 
 # Canonical orders for the ERP, when erp_url is set. The idempotency key
 # (the order's business key) is the same on every retry, so the ERP can
-# drop a second copy of an order it already has.
+# drop a second copy of an order it already has; an ERP that cannot needs
+# idempotency = "none" (or "upsert" / "find", see docs/connectors.md).
 sink "http" "erp" {
-  url = var.erp_url
+  url         = var.erp_url
+  idempotency = "header"
 }
 
 # Canonical orders as files (one per order, named by its business key),

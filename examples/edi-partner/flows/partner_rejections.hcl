@@ -43,7 +43,7 @@ flow "partner_rejections" {
           && input.?interchange.?sender.orValue('') == vars.partner_isa_id
           && input.?interchange.?receiver.orValue('') == vars.our_isa_id
       CEL
-      to = [sink.partner]
+      to   = [sink.partner]
     }
   }
 }
