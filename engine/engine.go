@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -371,8 +370,7 @@ func (e *Engine) envelope(v *Version, flow string, m connector.Message) *store.E
 		// name, content hash and line): the same message gets the same id,
 		// so the inbox keeps one copy and the ledger, whose keys default
 		// to the message id, skips what it delivered already.
-		sum := sha256.Sum256([]byte(flow + "\x00" + m.ID))
-		id = "m_" + hex.EncodeToString(sum[:12])
+		id = derivedID(flow, m.ID)
 	}
 	corr := m.Headers["x-correlation-id"]
 	if corr == "" {

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/transload/transload/builtin"
@@ -793,13 +794,12 @@ func outcomeOf(o *Outcome, env *store.Envelope) string {
 }
 
 // routeToFlow puts the body in another flow's inbox, once: the message id
-// is derived from this message and part, and the ledger remembers it.
+// is derived from this message and part, and enqueueOnce remembers it.
 func (x *deps) routeToFlow(ctx context.Context, rt *flowRuntime, st *state, target string, body any) error {
 	b, err := builtin.AppendJSON(nil, body)
 	if err != nil {
 		return err
 	}
-	sum := sha256.Sum256([]byte(st.env.ID + "\x00" + st.part + "\x00" + target))
 	headers := map[string]string{"x-transload-from-flow": rt.flow.Name}
 	for k, v := range st.env.Headers {
 		if _, ok := headers[k]; !ok {
@@ -807,7 +807,7 @@ func (x *deps) routeToFlow(ctx context.Context, rt *flowRuntime, st *state, targ
 		}
 	}
 	env := &store.Envelope{
-		ID: "m_" + hex.EncodeToString(sum[:12]), Flow: target, Version: rt.version, Body: b,
+		ID: derivedID(st.env.ID, st.part, target), Flow: target, Version: rt.version, Body: b,
 		Headers: headers, CorrelationID: st.env.CorrelationID, Origin: "flow " + rt.flow.Name,
 		Source: "flow", ReceivedAt: x.now(),
 	}
@@ -815,18 +815,37 @@ func (x *deps) routeToFlow(ctx context.Context, rt *flowRuntime, st *state, targ
 	if x.dry {
 		return nil
 	}
-	lk := "routed/" + target + "/" + env.ID
-	if _, err := x.keys.Get(ctx, lk); err == nil {
-		return nil
-	}
-	if err := x.enqueue(ctx, env); err != nil {
-		return &errRetry{err: fmt.Errorf("routing to flow %s: %w", target, err), after: connector.RetryAfterOf(err), policy: dsl.DefaultPolicy}
-	}
-	val, _ := json.Marshal(map[string]any{"at": x.now(), "from": st.env.ID})
-	if _, err := x.keys.Apply(ctx, store.Op{Kind: store.OpPut, Key: lk, Value: val, TTL: 30 * 24 * time.Hour}); err != nil {
-		return &errRetry{err: err, policy: dsl.DefaultPolicy}
+	if _, r := x.enqueueOnce(ctx, env, st.env.ID, "routing to"); r != nil {
+		return r
 	}
 	return nil
+}
+
+// derivedID is the id of a message made from what names it (the message
+// it comes from and where it goes, a source's own name for it): the same
+// on every run, so a retried or crashed run hands on the same message.
+func derivedID(parts ...string) string {
+	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
+	return "m_" + hex.EncodeToString(sum[:12])
+}
+
+// enqueueOnce puts env, a message one run hands to another flow, in that
+// flow's inbox unless an earlier run of message from did: the "routed/"
+// key, written once it is in, remembers it. It reports whether it had been
+// handed on already; doing (for the error) is "routing to" or the like.
+func (x *deps) enqueueOnce(ctx context.Context, env *store.Envelope, from, doing string) (bool, *errRetry) {
+	lk := "routed/" + env.Flow + "/" + env.ID
+	if _, err := x.keys.Get(ctx, lk); err == nil {
+		return true, nil
+	}
+	if err := x.enqueue(ctx, env); err != nil {
+		return false, &errRetry{err: fmt.Errorf("%s flow %s: %w", doing, env.Flow, err), after: connector.RetryAfterOf(err), policy: dsl.DefaultPolicy}
+	}
+	val, _ := json.Marshal(map[string]any{"at": x.now(), "from": from})
+	if _, err := x.keys.Apply(ctx, store.Op{Kind: store.OpPut, Key: lk, Value: val, TTL: 30 * 24 * time.Hour}); err != nil {
+		return false, &errRetry{err: err, policy: dsl.DefaultPolicy}
+	}
+	return false, nil
 }
 
 func hasRejected(docs []connector.Document) bool {
@@ -847,13 +866,12 @@ func hasRejected(docs []connector.Document) bool {
 // dry run records it without enqueueing.
 func (x *deps) forwardRejections(ctx context.Context, rt *flowRuntime, env *store.Envelope) (*DeliveryRecord, *errRetry) {
 	target := rt.flow.RejectionsTo
-	sum := sha256.Sum256([]byte(env.ID + "\x00rejections\x00" + target))
 	headers := make(map[string]string, len(env.Headers))
 	for k, v := range env.Headers {
 		headers[k] = v
 	}
 	fwd := &store.Envelope{
-		ID: "m_" + hex.EncodeToString(sum[:12]), Flow: target, Version: rt.version, Body: env.Body,
+		ID: derivedID(env.ID, "rejections", target), Flow: target, Version: rt.version, Body: env.Body,
 		Headers: headers, CorrelationID: env.CorrelationID, Origin: "rejections of flow " + rt.flow.Name,
 		Source: "flow", ReceivedAt: x.now(),
 	}
@@ -861,18 +879,12 @@ func (x *deps) forwardRejections(ctx context.Context, rt *flowRuntime, env *stor
 	if x.dry {
 		return rec, nil
 	}
-	lk := "routed/" + target + "/" + fwd.ID
-	if _, err := x.keys.Get(ctx, lk); err == nil {
-		rec.Skipped = true
-		return rec, nil
+	skipped, err := x.enqueueOnce(ctx, fwd, env.ID, "forwarding rejections to")
+	if err != nil {
+		err.step = "decode"
+		return nil, err
 	}
-	if err := x.enqueue(ctx, fwd); err != nil {
-		return nil, &errRetry{err: fmt.Errorf("forwarding rejections to flow %s: %w", target, err), after: connector.RetryAfterOf(err), policy: dsl.DefaultPolicy, step: "decode"}
-	}
-	val, _ := json.Marshal(map[string]any{"at": x.now(), "from": env.ID, "rejections": true})
-	if _, err := x.keys.Apply(ctx, store.Op{Kind: store.OpPut, Key: lk, Value: val, TTL: 30 * 24 * time.Hour}); err != nil {
-		return nil, &errRetry{err: err, policy: dsl.DefaultPolicy, step: "decode"}
-	}
+	rec.Skipped = skipped
 	return rec, nil
 }
 

@@ -214,14 +214,7 @@ func crashTest(t *testing.T, idempotency string) {
 	var next atomic.Int64
 	client := &http.Client{Timeout: 5 * time.Second}
 	send := func(id int) bool {
-		body := fmt.Sprintf(`{"id": %d, "total": "%d.%02d"}`, id, 10+id%90, id%100)
-		resp, err := client.Post("http://"+addr+"/webhooks/orders", "application/json", bytes.NewBufferString(body))
-		if err != nil {
-			return false
-		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		return resp.StatusCode == http.StatusAccepted
+		return postAccepted(client, "http://"+addr+"/webhooks/orders", fmt.Sprintf(`{"id": %d, "total": "%d.%02d"}`, id, 10+id%90, id%100))
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
@@ -330,4 +323,17 @@ func inboxEmpty(t *testing.T, addr string) bool {
 		}
 	}
 	return true
+}
+
+// postAccepted posts a JSON body as a webhook sender does and reports
+// whether it was acknowledged (202): a crash test's sender retries until
+// it is.
+func postAccepted(client *http.Client, url, body string) bool {
+	resp, err := client.Post(url, "application/json", bytes.NewBufferString(body))
+	if err != nil {
+		return false
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusAccepted
 }

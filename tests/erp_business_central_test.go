@@ -52,15 +52,8 @@ func TestERPBusinessCentralOrders(t *testing.T) {
 			taxLines := vars["bc_tax_account"] != ""
 			for _, d := range msERPDocs(t, "business_central", vars) {
 				t.Run(d.Name, func(t *testing.T) {
-					if d.Order["status"] == "cancelled" {
-						if d.Outcome.Outcome != "filtered" {
-							t.Fatalf("a cancelled order the ERP never had: outcome %s, want filtered", d.Outcome.Outcome)
-						}
+					if !erpSent(t, d) {
 						return
-					}
-					if d.Outcome.Outcome != "delivered" {
-						j, _ := d.Outcome.JSON()
-						t.Fatalf("outcome %s\n%s", d.Outcome.Outcome, j)
 					}
 					doc := d.Doc.(map[string]any)
 					cur := d.Order["currency"].(string)

@@ -54,3 +54,21 @@ func erpDocuments(t *testing.T, erp string, vars map[string]string) []erpDocumen
 	}
 	return out
 }
+
+// erpSent checks the outcome of an order sent to the ERP: a cancelled
+// order the ERP never had is filtered (erpSent is false: nothing to check
+// in a document), any other is delivered.
+func erpSent(t *testing.T, d erpDocument) bool {
+	t.Helper()
+	if d.Order["status"] == "cancelled" {
+		if d.Outcome.Outcome != "filtered" {
+			t.Fatalf("a cancelled order the ERP never had: outcome %s, want filtered", d.Outcome.Outcome)
+		}
+		return false
+	}
+	if d.Outcome.Outcome != "delivered" {
+		j, _ := d.Outcome.JSON()
+		t.Fatalf("outcome %s\n%s", d.Outcome.Outcome, j)
+	}
+	return true
+}

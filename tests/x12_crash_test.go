@@ -1,7 +1,6 @@
 package tests
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -167,15 +166,8 @@ func TestX12ControlNumbersSurviveCrashes(t *testing.T) {
 	var next atomic.Int64
 	client := &http.Client{Timeout: 5 * time.Second}
 	send := func(id string) bool {
-		body := fmt.Sprintf(`{"id": %q, "order_id": "PO-%s", "channel": "edi_x12", "shipped_at": "2026-03-02T15:30:00Z",
-			"lines": [{"line_id": "1", "sku": "SKU-%s", "quantity": {"value": "%d", "uom": "EA"}}]}`, id, id, id, 1+len(id))
-		resp, err := client.Post("http://"+addr+"/webhooks/asn", "application/json", bytes.NewBufferString(body))
-		if err != nil {
-			return false
-		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		return resp.StatusCode == http.StatusAccepted
+		return postAccepted(client, "http://"+addr+"/webhooks/asn", fmt.Sprintf(`{"id": %q, "order_id": "PO-%s", "channel": "edi_x12", "shipped_at": "2026-03-02T15:30:00Z",
+			"lines": [{"line_id": "1", "sku": "SKU-%s", "quantity": {"value": "%d", "uom": "EA"}}]}`, id, id, id, 1+len(id)))
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
