@@ -418,6 +418,10 @@ flow %q {
 	if code := cli.Main([]string{"run", "--once", "--data", filepath.Join(dir, "data"), dir}, nil, &out, &out); code != 0 {
 		t.Fatalf("run --once: %d\n%s", code, out.String())
 	}
+	// A batch run without --addr opens no listener.
+	if !strings.Contains(out.String(), "no listener") {
+		t.Errorf("run --once listened without --addr:\n%s", out.String())
+	}
 	if n := strings.Count(out.String(), "level=WARN"); n != 1 || !strings.Contains(out.String(), "3 source(s) refuse every event") ||
 		!strings.Contains(out.String(), "POST /webhooks/b") {
 		t.Fatalf("%d warnings:\n%s", n, out.String())
