@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -49,6 +50,9 @@ func BenchmarkHTTPIngress(b *testing.B) {
 		bodies = append(bodies, append([]byte(nil), sc.Bytes()...))
 	}
 	b.Run("transload", func(b *testing.B) {
+		// As transload run does: GOMAXPROCS is the CPUs (-cpu N; run under
+		// taskset -c 0 for one), the engine takes ProcsFor of them.
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(engine.ProcsFor(runtime.GOMAXPROCS(0))))
 		for i := 0; i < b.N; i++ {
 			b.StopTimer()
 			addr, stop := startIngressEngine(b)

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"syscall"
@@ -22,6 +23,11 @@ import (
 	"github.com/transload/transload/engine/store"
 	"github.com/transload/transload/engine/store/badgerstore"
 )
+
+// cpus is the processors Go gave the process at start: the CPUs it may
+// use (a container's CPU limit included). Kept from before run changes it,
+// so that running twice in one process (tests) does not multiply it.
+var cpus = runtime.GOMAXPROCS(0)
 
 type runFlags struct {
 	loadFlags
@@ -155,6 +161,9 @@ func (a *app) run(c *cobra.Command, dir string, rf runFlags) error {
 	log, err := a.logger(rf.logLevel, rf.logFormat)
 	if err != nil {
 		return a.usageError(c, "%v", err)
+	}
+	if os.Getenv("GOMAXPROCS") == "" {
+		runtime.GOMAXPROCS(engine.ProcsFor(cpus))
 	}
 	if _, err := os.Stat(dir); err != nil {
 		fmt.Fprintf(a.stderr, "Error: cannot read the flows folder %q: %v\n", dir, err)
