@@ -26,6 +26,11 @@ import (
 // to the next flush, which enqueues it again under the same message id and
 // the same business key (key#generation), so downstream dedupe and the
 // ledger make a second copy harmless.
+//
+// An item is added once: a message run again (a retry, a crash) finds its
+// items in the batch while it is open or pending, and afterwards by the
+// member marks, which the closing writes for every member before it
+// clears the pending items.
 
 // ResumeHeader marks a batch message: its value is the aggregate step the
 // message continues after.
@@ -103,8 +108,8 @@ func (x *deps) addToBatch(ctx context.Context, rt *flowRuntime, step *dsl.Step, 
 			continue // someone else changed the batch; read it again
 		}
 		// After the item is in: a crash before this mark is covered while
-		// the batch holds the item; only a crash that also outlives the
-		// batch could add it twice.
+		// the batch holds the item, and by the marks the batch's closing
+		// writes for all its members once it goes on.
 		val, _ := json.Marshal(map[string]any{"batch": k, "gen": rec.Gen, "at": x.now()})
 		if _, err := x.keys.Apply(ctx, store.Op{Kind: store.OpPut, Key: mk, Value: val, TTL: memberTTL}); err != nil {
 			return &errRetry{err: err, policy: dsl.DefaultPolicy}
@@ -179,6 +184,17 @@ func (x *deps) enqueuePending(ctx context.Context, version, k string, rev uint64
 	}
 	if err := x.enqueue(ctx, env); err != nil {
 		return &errRetry{err: fmt.Errorf("enqueueing batch: %w", err), policy: dsl.DefaultPolicy}
+	}
+	// Mark every member before the items leave the record: an item whose
+	// adder died before writing its own mark is then found by the mark
+	// when that message runs again, instead of joining the next batch.
+	marks := make([]store.Op, len(rec.Pending))
+	for i, it := range rec.Pending {
+		val, _ := json.Marshal(map[string]any{"batch": k, "gen": rec.PendingGen, "at": x.now()})
+		marks[i] = store.Op{Kind: store.OpPut, Key: memberKey(rec.Flow, rec.Step, it.Member), Value: val, TTL: memberTTL}
+	}
+	if _, err := x.keys.Apply(ctx, marks...); err != nil {
+		return &errRetry{err: fmt.Errorf("marking the members of batch %s: %w", bkey, err), policy: dsl.DefaultPolicy}
 	}
 	for try := 0; try < 20; try++ {
 		rec.Pending, rec.PendingGen = nil, 0

@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -506,6 +507,86 @@ func TestAggregateRetryAddsOnce(t *testing.T) {
 	if got := lines.keys(); len(got) != 2 || len(h.deadLetters()) != 0 {
 		t.Fatalf("batches %v, dead letters %v", got, reasons(h.deadLetters()))
 	}
+}
+
+const aggCrashFlow = `
+sink "mem" "lines" {}
+
+flow "orders" {
+  schema = "order.schema.json"
+
+  aggregate "batch" {
+    key       = "'all'"
+    item      = "{'id': input.id}"
+    max_items = 2
+    max_wait  = "1h"
+  }
+
+  deliver "send" {
+    sink = sink.lines
+    key  = "batch.key"
+  }
+}
+`
+
+// TestAggregateCrashBeforeMemberMark: a message whose item went into a
+// batch but whose member mark was never written (the process died in
+// between) is retried only after that batch closed and went out. The item
+// is not aggregated again: closing a batch marks its members first.
+func TestAggregateCrashBeforeMemberMark(t *testing.T) {
+	var crashed atomic.Bool
+	h := newHarnessWith(t, aggCrashFlow, connector.IdempotencyKey, func(s store.Store) store.Store {
+		return markFailure{Store: s, fail: func(key string) bool {
+			return strings.HasPrefix(key, "aggmember/") && crashed.CompareAndSwap(false, true)
+		}}
+	})
+	h.start()
+	h.submit("orders", `{"id": 1, "lines": []}`)
+	eventually(t, "the lost mark", crashed.Load)
+	h.submit("orders", `{"id": 2, "lines": []}`)
+	lines := h.sink("lines")
+	eventually(t, "the full batch", func() bool { return len(lines.keys()) == 1 })
+	// The first message's retry comes after the batch went out.
+	h.clock.Advance(time.Minute)
+	time.Sleep(1500 * time.Millisecond)
+	h.idle()
+	h.clock.Advance(2 * time.Hour)
+	if err := h.engine.FlushBatches(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	h.idle()
+	var ids []string
+	for _, d := range lines.delivered {
+		for _, it := range d.Body.(map[string]any)["items"].([]any) {
+			ids = append(ids, fmt.Sprint(it.(map[string]any)["id"]))
+		}
+	}
+	if !slices.Equal(ids, []string{"1", "2"}) || len(h.deadLetters()) != 0 {
+		t.Fatalf("batches hold %v (keys %v), dead letters %v: an item aggregated twice", ids, lines.keys(), reasons(h.deadLetters()))
+	}
+}
+
+// markFailure fails the first Apply that writes a key fail picks, as a
+// crash right before that write would leave the store.
+type markFailure struct {
+	store.Store
+	fail func(key string) bool
+}
+
+func (s markFailure) Keys() store.KeyStore { return markFailureKeys{s.Store.Keys(), s.fail} }
+
+type markFailureKeys struct {
+	store.KeyStore
+	fail func(key string) bool
+}
+
+func (k markFailureKeys) Apply(ctx context.Context, ops ...store.Op) ([]store.Result, error) {
+	for _, op := range ops {
+		if op.Kind == store.OpPut && k.fail(op.Key) {
+			return nil, errors.New("the process died")
+		}
+	}
+	return k.KeyStore.Apply(ctx, ops...)
 }
 
 const plainFlow = `
