@@ -26,6 +26,7 @@ var flowSchema = &hcl.BodySchema{
 var DedupeResultType = builtin.ObjectType("transload.Dedupe",
 	&builtin.Field{Name: "key", Type: builtin.StringType, Doc: "The idempotency key."},
 	&builtin.Field{Name: "update", Type: builtin.BoolType, Doc: "True when the key was completed before with a different body and the step lets updates through."},
+	&builtin.Field{Name: "refs", Type: builtin.MapOf(builtin.StringType), Doc: "What the earlier versions of this key were delivered as, by sink name: the id each sink's target gave the document (a Location, an id in the answer, the sink's ref_paths). An update names the document it changes with it. Empty the first time."},
 )
 
 // stepScope tracks what the steps of a flow see as they are decoded.

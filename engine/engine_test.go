@@ -589,6 +589,48 @@ func (k markFailureKeys) Apply(ctx context.Context, ops ...store.Op) ([]store.Re
 	return k.KeyStore.Apply(ctx, ops...)
 }
 
+const updateRefsFlow = `
+sink "mem" "erp" {}
+
+flow "orders" {
+  schema = "order.schema.json"
+
+  dedupe "order" {
+    key       = "string(input.id)"
+    on_change = "update"
+  }
+
+  deliver "send" {
+    sink = sink.erp
+    key  = "order.key"
+    body = "{'total': input.total, 'update': order.update, 'erp_id': order.refs.?erp.orValue('')}"
+  }
+}
+`
+
+// TestUpdateNamesTheDelivered: a changed version of a key the flow lets
+// through as an update sees what its earlier version was delivered as
+// (the ref the sink's target gave it), by sink, and so can name the
+// document it changes; a third version still sees it.
+func TestUpdateNamesTheDelivered(t *testing.T) {
+	h := newHarness(t, updateRefsFlow, connector.IdempotencyKey)
+	h.start()
+	for _, total := range []string{"1.00", "2.00", "3.00"} {
+		h.submit("orders", order(7, total))
+		h.idle()
+	}
+	erp := h.sink("erp")
+	var got []string
+	for _, d := range erp.delivered {
+		b := d.Body.(map[string]any)
+		got = append(got, fmt.Sprintf("%v %v %v", b["total"], b["update"], b["erp_id"]))
+	}
+	want := []string{"1.00 false ", "2.00 true doc-7", "3.00 true doc-7"}
+	if !slices.Equal(got, want) || len(h.deadLetters()) != 0 {
+		t.Fatalf("deliveries %q, want %q; dead letters %v", got, want, reasons(h.deadLetters()))
+	}
+}
+
 const plainFlow = `
 sink "mem" "erp" {}
 

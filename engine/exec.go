@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -140,10 +141,13 @@ type state struct {
 	// keyed is true when a dedupe step ran on this document (after the
 	// split or decode that made it a part): its key then names it alone,
 	// and deliveries use it as is instead of suffixing the part.
-	keyed   bool
-	update  bool
-	dedupe  *store.Op
-	pending []*store.Op
+	keyed  bool
+	update bool
+	dedupe *store.Op
+	// dedupeRec is what dedupe marks the key with once the document is
+	// done, the refs of its deliveries added then.
+	dedupeRec *dedupeRecord
+	pending   []*store.Op
 }
 
 // run processes env through the flow: decode, then every document through
@@ -316,11 +320,23 @@ func (x *deps) steps(ctx context.Context, rt *flowRuntime, st *state, i int, res
 	x.complete(st, res)
 }
 
-// complete records a finished document: its dedupe key is marked done.
+// complete records a finished document: its dedupe key is marked done,
+// with what its deliveries were delivered as.
 func (x *deps) complete(st *state, res *runResult) {
-	if st.dedupe != nil && st.out.Outcome != OutcomeDeadLetter {
-		res.marks = append(res.marks, *st.dedupe)
+	if st.dedupe == nil || st.out.Outcome == OutcomeDeadLetter {
+		return
 	}
+	for _, d := range st.out.Deliveries {
+		if d.Ref != "" {
+			if st.dedupeRec.Refs == nil {
+				st.dedupeRec.Refs = map[string]string{}
+			}
+			st.dedupeRec.Refs[d.Sink] = d.Ref
+		}
+	}
+	op := *st.dedupe
+	op.Value, _ = json.Marshal(st.dedupeRec)
+	res.marks = append(res.marks, op)
 }
 
 // stepError turns a step's error into a retry of the message or a dead
@@ -446,6 +462,10 @@ type dedupeRecord struct {
 	Hash    string    `json:"hash"`
 	Message string    `json:"message"`
 	At      time.Time `json:"at"`
+	// Refs are the refs the key's deliveries got, by sink: an update
+	// names the document it changes with them (a later version keeps the
+	// refs its own deliveries did not replace).
+	Refs map[string]string `json:"refs,omitempty"`
 }
 
 func (x *deps) dedupe(ctx context.Context, rt *flowRuntime, st *state, step *dsl.Step) (any, bool, error) {
@@ -464,11 +484,15 @@ func (x *deps) dedupe(ctx context.Context, rt *flowRuntime, st *state, step *dsl
 	// message and marked the key. It goes through; the ledger skips what
 	// was delivered.
 	replay := st.env.Headers[ReplayOfHeader] != ""
+	refs := map[string]string{}
 	e, err := x.keys.Get(ctx, k)
 	switch {
 	case err == nil:
 		var rec dedupeRecord
 		_ = json.Unmarshal(e.Value, &rec)
+		for sink, ref := range rec.Refs {
+			refs[sink] = ref
+		}
 		switch {
 		case rec.Hash == hash:
 			if !replay {
@@ -483,11 +507,15 @@ func (x *deps) dedupe(ctx context.Context, rt *flowRuntime, st *state, step *dsl
 		return nil, false, &errRetry{err: fmt.Errorf("reading dedupe key: %w", err), policy: dsl.DefaultPolicy}
 	}
 	st.keyed = true
-	val, _ := json.Marshal(dedupeRecord{Hash: hash, Message: st.env.ID, At: x.now()})
+	st.dedupeRec = &dedupeRecord{Hash: hash, Message: st.env.ID, At: x.now(), Refs: maps.Clone(refs)}
 	// Lazy: a mark lost in a crash makes the message run again, and the
 	// ledger then finds its deliveries done.
-	st.dedupe = &store.Op{Kind: store.OpPut, Key: k, Value: val, TTL: time.Duration(step.Dedupe.TTL), Lazy: true}
-	return map[string]any{"key": key, "update": st.update}, false, nil
+	st.dedupe = &store.Op{Kind: store.OpPut, Key: k, TTL: time.Duration(step.Dedupe.TTL), Lazy: true}
+	out := map[string]any{}
+	for sink, ref := range refs {
+		out[sink] = ref
+	}
+	return map[string]any{"key": key, "update": st.update, "refs": out}, false, nil
 }
 
 // hashOf is the hash of a document's canonical JSON: two documents with
@@ -574,7 +602,7 @@ func (x *deps) split(ctx context.Context, rt *flowRuntime, st *state, i int, ste
 		}
 		out.Part = part
 		out.Steps[step.Name] = item
-		child := &state{env: st.env, vars: vars, out: out, part: part, doc: item, update: st.update, dedupe: st.dedupe}
+		child := &state{env: st.env, vars: vars, out: out, part: part, doc: item, update: st.update, dedupe: st.dedupe, dedupeRec: st.dedupeRec}
 		if keyErr != nil {
 			x.stepError(rt, child, step, keyErr, res)
 		} else {

@@ -216,6 +216,15 @@ var HTTPSinkSpec = &connector.ConfigSpec{
 			Example: `find_collection = true`,
 		},
 		{
+			Name: "ref_paths", Type: cty.List(cty.String),
+			Doc: "Where the answer names the document a delivery created or changed: dotted paths into the decoded JSON " +
+				"answer (a number picks an array element), tried in order; the first that holds a string or a number is the " +
+				"delivery's ref, which the ledger keeps and a later version's dedupe step gives the flow (refs, by sink), so " +
+				"an update can name the document it changes. Without it, or when none matches, the ref is the Location " +
+				"header, else the answer's top-level \"id\". For GraphQL, whose answers nest the id under the operation.",
+			Example: `ref_paths = ["data.fulfillmentCreate.fulfillment.id", "data.fulfillmentTrackingInfoUpdate.fulfillment.id"]`,
+		},
+		{
 			Name: "csrf", Type: cty.Bool, Default: cty.False,
 			Doc: "Send a CSRF token with every POST, PUT and PATCH, as SAP Gateway (OData) services require: before the first " +
 				"one, the sink reads url (GET) with \"x-csrf-token: Fetch\" and its authentication, keeps the token the answer's " +
@@ -293,6 +302,8 @@ type HTTPSink struct {
 	client     *http.Client
 	// findCollection: find_url answers a collection (find_collection).
 	findCollection bool
+	// refPaths locate the ref in a JSON answer (ref_paths).
+	refPaths []string
 	// csrf holds the CSRF token when csrf = true (nil otherwise).
 	csrf    *csrfTokens
 	xmlOpts xmldoc.EncodeOptions
@@ -313,6 +324,7 @@ func NewHTTPSink(p connector.SinkParams) (connector.Sink, error) {
 		idemHeader: getString(p.Config, "idempotency_header", "Idempotency-Key"),
 
 		findCollection: getBool(p.Config, "find_collection", false),
+		refPaths:       getStrings(p.Config, "ref_paths"),
 		xmlOpts:        xmlOptions(p.Config),
 	}
 	s.timeout, _ = getDuration(p.Config, "timeout", 30*time.Second)
@@ -369,9 +381,40 @@ func (s *HTTPSink) Deliver(ctx context.Context, d *connector.Delivery) (*connect
 		return nil, err
 	}
 	if res.status >= 200 && res.status <= 299 {
-		return res.response(), nil
+		return s.withRef(res.response()), nil
 	}
 	return nil, res.classify(s.method, target, s.redact)
+}
+
+// withRef takes the ref from the first of ref_paths the answer has.
+func (s *HTTPSink) withRef(r *connector.Response) *connector.Response {
+	for _, p := range s.refPaths {
+		if ref := refAt(r.Body, p); ref != "" {
+			r.Ref = ref
+			break
+		}
+	}
+	return r
+}
+
+// refAt is the string or number at a dotted path of a decoded answer, or
+// "" when there is none.
+func refAt(v any, path string) string {
+	for _, seg := range strings.Split(path, ".") {
+		switch c := v.(type) {
+		case map[string]any:
+			v = c[seg]
+		case []any:
+			i, err := strconv.Atoi(seg)
+			if err != nil || i < 0 || i >= len(c) {
+				return ""
+			}
+			v = c[i]
+		default:
+			return ""
+		}
+	}
+	return refOf(map[string]any{"id": v})
 }
 
 // Find reads find_url: 200 means the document exists (its answer is
@@ -403,7 +446,7 @@ func (s *HTTPSink) Find(ctx context.Context, d *connector.Delivery) (bool, *conn
 		if s.findCollection {
 			return findInCollection(res, target)
 		}
-		return true, res.response(), nil
+		return true, s.withRef(res.response()), nil
 	case http.StatusNotFound:
 		return false, nil, nil
 	}

@@ -160,6 +160,37 @@ func TestHTTPSinkResponseMapping(t *testing.T) {
 	}
 }
 
+// TestHTTPSinkRefPaths: ref_paths find the id a GraphQL answer nests
+// under its operation, the first path that matches wins over Location, and
+// an answer none matches keeps the usual ref.
+func TestHTTPSinkRefPaths(t *testing.T) {
+	paths := cty.ListVal([]cty.Value{str("data.fulfillmentCreate.fulfillment.id"), str("data.fulfillmentTrackingInfoUpdate.fulfillment.id"), str("items.1.id")})
+	cases := []struct{ body, location, want string }{
+		{`{"data":{"fulfillmentCreate":{"fulfillment":{"id":"gid://shopify/Fulfillment/255858046"},"userErrors":[]}}}`, "", "gid://shopify/Fulfillment/255858046"},
+		{`{"data":{"fulfillmentTrackingInfoUpdate":{"fulfillment":{"id":"gid://shopify/Fulfillment/9"}}}}`, "/somewhere", "gid://shopify/Fulfillment/9"},
+		{`{"items":[{"id":1},{"id":300000000000000001}]}`, "", "300000000000000001"},
+		{`{"data":{"fulfillmentCreate":{"fulfillment":null}}}`, "/x/7", "/x/7"},
+		{`{"id":"SO-7"}`, "", "SO-7"},
+	}
+	for _, c := range cases {
+		tg := newTarget(t, func(w http.ResponseWriter, r *http.Request, n int) {
+			w.Header().Set("Content-Type", "application/json")
+			if c.location != "" {
+				w.Header().Set("Location", c.location)
+			}
+			io.WriteString(w, c.body)
+		})
+		sink := newHTTPSink(t, map[string]cty.Value{"url": str(tg.srv.URL), "ref_paths": paths})
+		resp, err := sink.Deliver(context.Background(), order())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.Ref != c.want {
+			t.Errorf("%s: ref %q, want %q", c.body, resp.Ref, c.want)
+		}
+	}
+}
+
 func TestHTTPSinkClassification(t *testing.T) {
 	httpDate := func() string { return time.Now().Add(3 * time.Second).UTC().Format(http.TimeFormat) }
 	longBody := strings.Repeat("e", 600) + "TAIL"
