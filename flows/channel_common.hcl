@@ -85,15 +85,18 @@ table "shopify_locations" {
   key  = "location_id"
 }
 
-# Shopify fulfilments (the fulfillment-orders query and fulfillmentCreate):
-# GraphQL mutations have no idempotency key, so a delivery interrupted
-# mid-call is IN_DOUBT for a person to check in the Shopify admin; a
-# replay then finds the lines fulfilled (ALREADY_FULFILLED) rather than
-# fulfilling twice. Used by channel_shipments_shopify, whose steps to it
-# run only when shopify_admin_url is set.
+# Shopify fulfilments (the fulfillment-orders query, fulfillmentCreate and
+# fulfillmentTrackingInfoUpdate): GraphQL mutations have no idempotency
+# key, so a delivery interrupted mid-call is IN_DOUBT for a person to check
+# in the Shopify admin; a replay then finds the lines fulfilled
+# (ALREADY_FULFILLED) rather than fulfilling twice. The fulfilment's id in
+# the answer is the delivery's ref, which a tracking correction names.
+# Used by channel_shipments_shopify, whose steps to it run only when
+# shopify_admin_url is set.
 sink "http" "shopify" {
   url         = var.shopify_admin_url
   idempotency = "none"
+  ref_paths   = ["data.fulfillmentCreate.fulfillment.id", "data.fulfillmentTrackingInfoUpdate.fulfillment.id"]
 
   auth "header" {
     name  = "X-Shopify-Access-Token"

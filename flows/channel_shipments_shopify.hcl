@@ -39,14 +39,21 @@ flow "channel_shipments_shopify" {
     dir = "inbox/channel_shipments_shopify"
   }
 
-  # A changed shipment goes through again. Shopify has no fulfilment
-  # update by line items: a second fulfillmentCreate of lines fulfilled
-  # already ends as ALREADY_FULFILLED, a dead letter that says so. A
-  # tracking correction (fulfillmentTrackingInfoUpdate, which names the
-  # fulfillment) is made in the Shopify admin for now.
+  # A changed shipment goes through again, as a tracking correction of
+  # the fulfilment its first version created: shipment.refs.shopify is
+  # that fulfilment's id (the sink shopify's ref_paths read it from the
+  # fulfillmentCreate answer). Shopify cannot change fulfilled quantities;
+  # a changed shipment whose first version left no fulfilment id (sent
+  # before Transload kept them) tries fulfillmentCreate again and ends as
+  # ALREADY_FULFILLED, a dead letter that says so.
   dedupe "shipment" {
     key       = "'shopify:' + input.id"
     on_change = "update"
+  }
+
+  # The fulfilment a changed shipment corrects, "" for a new shipment.
+  map "correcting" {
+    value = "shipment.update ? shipment.refs.?shopify.orValue('') : ''"
   }
 
   validate "order_id" {
@@ -61,7 +68,7 @@ flow "channel_shipments_shopify" {
     sink     = sink.shopify
     body     = "shopify.fulfillment_orders_query(input)"
     response = shopify.FulfillmentOrders
-    when     = "vars.shopify_admin_url != ''"
+    when     = "vars.shopify_admin_url != '' && correcting == ''"
   }
 
   validate "lookup" {
@@ -73,20 +80,20 @@ flow "channel_shipments_shopify" {
       class     = "technical"
     }
     rule "order" {
-      condition = "vars.shopify_admin_url == '' || has(fulfillment_orders.data) && has(fulfillment_orders.data.order) && has(fulfillment_orders.data.order.fulfillmentOrders)"
+      condition = "vars.shopify_admin_url == '' || correcting != '' || has(fulfillment_orders.data) && has(fulfillment_orders.data.order) && has(fulfillment_orders.data.order.fulfillmentOrders)"
       message   = "Shopify has no such order."
       detail    = "'Order ' + input.order_id + ' is not in the shop: is order_id the Shopify order id?'"
       reason    = "UNKNOWN_ORDER"
     }
   }
 
-  # The mutation; without a shop, the query that would start the
-  # fulfilment.
+  # The mutation (a tracking correction, or the fulfilment); without a
+  # shop, the query that would start the fulfilment.
   map "request" {
     value = <<-CEL
-      vars.shopify_admin_url != ''
-        ? dyn(shopify.fulfillment_create({'shipment': input, 'fulfillment_orders': fulfillment_orders, 'notify_customer': vars.shopify_notify_customer}))
-        : dyn(shopify.fulfillment_orders_query(input))
+      vars.shopify_admin_url == '' ? dyn(shopify.fulfillment_orders_query(input))
+        : correcting != '' ? dyn(shopify.fulfillment_tracking_update({'fulfillment_id': correcting, 'shipment': input, 'notify_customer': vars.shopify_notify_customer}))
+        : dyn(shopify.fulfillment_create({'shipment': input, 'fulfillment_orders': fulfillment_orders, 'notify_customer': vars.shopify_notify_customer}))
     CEL
   }
 
@@ -108,6 +115,12 @@ flow "channel_shipments_shopify" {
       condition = "size(fulfillment.?data.?fulfillmentCreate.?userErrors.orValue([])) == 0"
       message   = "Shopify refused the fulfilment."
       detail    = "join(fulfillment.data.fulfillmentCreate.userErrors.map(e, string(e.?message.orValue(''))), '; ')"
+      reason    = "REJECTED_BY_TARGET"
+    }
+    rule "tracking_errors" {
+      condition = "size(fulfillment.?data.?fulfillmentTrackingInfoUpdate.?userErrors.orValue([])) == 0"
+      message   = "Shopify refused the tracking correction."
+      detail    = "join(fulfillment.data.fulfillmentTrackingInfoUpdate.userErrors.map(e, string(e.?message.orValue(''))), '; ')"
       reason    = "REJECTED_BY_TARGET"
     }
   }

@@ -12,6 +12,11 @@
 #      step; the answer is typed shopify.FulfillmentOrders);
 #   2. shopify.fulfillment_create({shipment, fulfillment_orders,
 #      notify_customer}): the fulfillmentCreate mutation.
+# A changed version of a shipment Shopify has already (new tracking) is a
+# third request: shopify.fulfillment_tracking_update({fulfillment_id,
+# shipment, notify_customer}), the fulfillmentTrackingInfoUpdate mutation
+# on the fulfilment the first version created (its id is the ref of that
+# delivery: the sink's ref_paths find it in the answer).
 # The REST fulfillments API that took order line items is deprecated and
 # not used.
 #
@@ -155,6 +160,42 @@ mapping "fulfillment_order_line" {
   CEL
 }
 
+# A shipment's tracking as Shopify's FulfillmentTrackingInput: see the
+# conventions above. A shipment without tracking is NULL_REQUIRED_FIELD.
+mapping "tracking_info" {
+  description = "A canonical shipment's carrier and tracking numbers as a FulfillmentTrackingInput."
+  input       = commerce.Shipment
+  value       = <<-CEL
+    cel.bind(trk, require(input.?tracking.orValue([]), size(input.?tracking.orValue([])) > 0, 'NULL_REQUIRED_FIELD', 'shipment ' + input.id + ' has no tracking'),
+      {
+        ?'company': input.?carrier.orValue('') != '' ? input.?carrier : trk[0].?carrier,
+        ?'number': size(trk) == 1 ? optional.of(trk[0].number) : optional.none(),
+        ?'url': size(trk) == 1 ? trk[0].?url : optional.none(),
+        ?'numbers': size(trk) > 1 ? optional.of(trk.map(t, t.number)) : optional.none(),
+        ?'urls': size(trk) > 1 && trk.all(t, has(t.url)) ? optional.of(trk.map(t, t.url)) : optional.none()
+      })
+  CEL
+}
+
+# A tracking correction: a changed version of a shipment Shopify has as a
+# fulfilment already, named by the fulfilment's id (the ref its
+# fulfillmentCreate answer gave, which the flow's dedupe step keeps). Only
+# the tracking changes: Shopify cannot move fulfilled quantities.
+mapping "fulfillment_tracking_update" {
+  description = "A tracking correction, {fulfillment_id, shipment, notify_customer}, as the GraphQL fulfillmentTrackingInfoUpdate request body (Admin API 2026-10)."
+  input       = any
+  value       = <<-CEL
+    {
+      'query': 'mutation transloadFulfillmentTrackingUpdate($fulfillmentId: ID!, $trackingInfoInput: FulfillmentTrackingInput!, $notifyCustomer: Boolean) { fulfillmentTrackingInfoUpdate(fulfillmentId: $fulfillmentId, trackingInfoInput: $trackingInfoInput, notifyCustomer: $notifyCustomer) { fulfillment { id name status trackingInfo(first: 10) { company number url } } userErrors { field message } } }',
+      'variables': {
+        'fulfillmentId': shopify.gid({'kind': 'Fulfillment', 'id': string(input.fulfillment_id)}),
+        'trackingInfoInput': shopify.tracking_info(input.shipment),
+        'notifyCustomer': input.?notify_customer.orValue(false) == true
+      }
+    }
+  CEL
+}
+
 # A canonical shipment as a fulfillmentCreate request: see the
 # conventions above. The lines are grouped by fulfillment order, in the
 # order Shopify lists the fulfillment orders.
@@ -177,16 +218,7 @@ mapping "fulfillment_create" {
               }))
         CEL
         notifyCustomer              = "input.?notify_customer.orValue(false)"
-        trackingInfo                = <<-CEL
-          cel.bind(trk, input.shipment.?tracking.orValue([]),
-            size(trk) == 0 ? optional.none() : optional.of({
-              ?'company': input.shipment.?carrier.orValue('') != '' ? input.shipment.?carrier : trk[0].?carrier,
-              ?'number': size(trk) == 1 ? optional.of(trk[0].number) : optional.none(),
-              ?'url': size(trk) == 1 ? trk[0].?url : optional.none(),
-              ?'numbers': size(trk) > 1 ? optional.of(trk.map(t, t.number)) : optional.none(),
-              ?'urls': size(trk) > 1 && trk.all(t, has(t.url)) ? optional.of(trk.map(t, t.url)) : optional.none()
-            }))
-        CEL
+        trackingInfo                = "size(input.shipment.?tracking.orValue([])) == 0 ? optional.none() : optional.of(shopify.tracking_info(input.shipment))"
       }
     }
   }
