@@ -150,7 +150,7 @@ var (
 	// ErrCounterInvalid is a sequence name or number that cannot be one.
 	ErrCounterInvalid = errors.New("invalid sequence")
 	// ErrNeedWhyCounter is returned when a change does not say who or why.
-	ErrNeedWhyCounter = errors.New("say who and why (--why): every change of a sequence is audited")
+	ErrNeedWhyCounter = errors.New("say who and why (--reason): every change of a sequence is audited")
 )
 
 // CounterChange moves a sequence forward: the last number handed out

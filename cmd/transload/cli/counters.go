@@ -122,7 +122,7 @@ func (a *app) countersList(ctx context.Context, df *dlqFlags) error {
 func (a *app) countersSet(df *dlqFlags) *cobra.Command {
 	var byWho, why string
 	c := &cobra.Command{
-		Use:   "set SEQUENCE NUMBER --why TEXT",
+		Use:   "set SEQUENCE NUMBER --reason TEXT",
 		Short: "Move a sequence forward: NUMBER is the last number handed out, the next is NUMBER+1 (audited)",
 		Long: `Set makes NUMBER the last number the sequence handed out: the next
 document gets NUMBER+1. NUMBER may keep its leading zeros (000001041 is
@@ -138,18 +138,18 @@ number), which transload dlq audit prints.
 Example, a partner whose last interchange from the old translator was
 ISA13 000004127, GS06 4127 and ST02 0311:
 
-  transload counters set x12/ZZ:ACME/12:4405197800/isa 4127 --why "cutover from old translator"
-  transload counters set x12/ZZ:ACME/12:4405197800/gs 4127 --why "cutover from old translator"
-  transload counters set x12/ZZ:ACME/12:4405197800/st 311 --why "cutover from old translator"`,
+  transload counters set x12/ZZ:ACME/12:4405197800/isa 4127 --reason "cutover from old translator"
+  transload counters set x12/ZZ:ACME/12:4405197800/gs 4127 --reason "cutover from old translator"
+  transload counters set x12/ZZ:ACME/12:4405197800/st 311 --reason "cutover from old translator"`,
 		Args: func(c *cobra.Command, args []string) error {
 			if len(args) != 2 {
-				return a.usageError(c, "give the sequence and the number: counters set SEQUENCE NUMBER --why TEXT")
+				return a.usageError(c, "give the sequence and the number: counters set SEQUENCE NUMBER --reason TEXT")
 			}
 			return nil
 		},
 		RunE: func(c *cobra.Command, args []string) error {
 			if strings.TrimSpace(why) == "" {
-				return a.usageError(c, "say why with --why: every change of a sequence is audited")
+				return a.usageError(c, "say why with --reason: every change of a sequence is audited")
 			}
 			n, err := strconv.ParseUint(args[1], 10, 64)
 			if err != nil {
@@ -186,7 +186,10 @@ ISA13 000004127, GS06 4127 and ST02 0311:
 			return nil
 		},
 	}
-	c.Flags().StringVar(&why, "why", "", "why (recorded in the audit log)")
+	c.Flags().StringVar(&why, "reason", "", "why (recorded in the audit log)")
+	// --why was its first name; dlq replay and discard say --reason.
+	c.Flags().StringVar(&why, "why", "", "the same as --reason")
+	_ = c.Flags().MarkHidden("why")
 	c.Flags().StringVar(&byWho, "who", "", "who is changing it (default: your login)")
 	return c
 }
