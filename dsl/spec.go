@@ -39,6 +39,10 @@ type AttrSpec struct {
 	Expr bool
 	// Secret settings are redacted in logs, status pages and dead letters.
 	Secret bool
+	// Unset, when not empty, is a warning the load gives where the setting
+	// is left out: for a default that assumes something of the world the
+	// author should confirm (the http sink's idempotency).
+	Unset string
 }
 
 // BlockSpec is a nested settings block.
@@ -71,6 +75,12 @@ func (s *ConfigSpec) decode(body hcl.Body, ctx *hcl.EvalContext, what string, su
 	for _, a := range s.Attrs {
 		attr, ok := content.Attributes[a.Name]
 		if !ok {
+			if a.Unset != "" {
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagWarning, Summary: fmt.Sprintf("No %s set", a.Name),
+					Detail: fmt.Sprintf("The %s leaves %q to its default: %s", what, a.Name, a.Unset), Subject: subject.Ptr(),
+				})
+			}
 			if a.Default != cty.NilVal {
 				vals[a.Name] = a.Default
 			} else {

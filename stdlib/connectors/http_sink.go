@@ -192,8 +192,13 @@ var HTTPSinkSpec = &connector.ConfigSpec{
 				"the idempotency key sent in idempotency_header. \"upsert\": the target upserts by a key in the URL " +
 				"(path, with PUT or PATCH), so nothing extra is sent. \"find\": before a delivery is repeated after a crash, " +
 				"find_url is read (GET): 200 means the document exists, 404 that it does not. \"none\": the target cannot " +
-				"tell, and a delivery interrupted mid-call is dead-lettered as IN_DOUBT for a person to check.",
+				"tell, and a delivery interrupted mid-call is dead-lettered as IN_DOUBT for a person to check. " +
+				"Left out, it is \"header\" and the load warns: say which holds for the target.",
 			Example: `idempotency = "upsert"`,
+			Unset: "\"header\", which trusts the target to honour the Idempotency-Key header: after a crash mid-call the " +
+				"delivery is sent again with the same key, and a target that ignores the header creates a second document. " +
+				"Say which holds: \"header\" if it honours the header, \"upsert\" if it writes by a key in the URL, \"find\" " +
+				"to read before sending again, \"none\" to dead-letter an interrupted delivery as IN_DOUBT.",
 		},
 		{
 			Name: "idempotency_header", Type: cty.String, Default: cty.StringVal("Idempotency-Key"),
