@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -31,9 +32,9 @@ import (
 // orders POSTed by concurrent clients to a webhook; each answer comes only
 // once the order is synced to disk. Reported: orders acknowledged per
 // second and the p50/p99 time to the acknowledgement, for transload (which
-// processes the orders through the pipeline flow meanwhile) and for a
-// hand-written reference server with the same durability (Badger, group
-// commit), in the same run.
+// processes the orders through the pipeline flow meanwhile) and for
+// hand-written reference servers with the same durability (group commit)
+// writing to Badger and to a plain file, in the same run.
 //
 //	go test ./tests -run '^$' -bench HTTPIngress -benchtime 1x -cpu 2
 //
@@ -65,7 +66,19 @@ func BenchmarkHTTPIngress(b *testing.B) {
 	b.Run("reference", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			b.StopTimer()
-			addr, stop := startReferenceIngress(b)
+			addr, stop := startReferenceIngress(b, badgerBatch)
+			b.StartTimer()
+			postAll(b, "http://"+addr+"/webhooks/orders", bodies)
+			b.StopTimer()
+			stop()
+		}
+	})
+	// The floor of this machine: the same server appending to one plain
+	// file with one fdatasync per batch, no store at all.
+	b.Run("reference-file", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			addr, stop := startReferenceIngress(b, fileBatch)
 			b.StartTimer()
 			postAll(b, "http://"+addr+"/webhooks/orders", bodies)
 			b.StopTimer()
@@ -164,13 +177,68 @@ func freeAddr(tb testing.TB) string {
 	return ln.Addr().String()
 }
 
+// batchWriter makes a batch of bodies durable: it is opened on a fresh
+// directory and closed when the server stops.
+type batchWriter struct {
+	open  func(dir string) error
+	write func(bodies [][]byte) error
+	close func()
+}
+
+// badgerBatch appends each body to Badger under a sequence key, in one
+// transaction per batch, and syncs once.
+func badgerBatch() batchWriter {
+	var db *badger.DB
+	var seq uint64
+	return batchWriter{
+		open: func(dir string) (err error) {
+			db, err = badger.Open(badger.DefaultOptions(filepath.Join(dir, "inbox")).WithLogger(nil).WithSyncWrites(false))
+			return err
+		},
+		write: func(bodies [][]byte) error {
+			err := db.Update(func(txn *badger.Txn) error {
+				for _, b := range bodies {
+					seq++
+					if err := txn.Set([]byte(fmt.Sprintf("inbox/%020d", seq)), b); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err == nil {
+				err = db.Sync()
+			}
+			return err
+		},
+		close: func() { db.Close() },
+	}
+}
+
+// fileBatch appends the bodies to one file and fdatasyncs once per batch.
+func fileBatch() batchWriter {
+	var f *os.File
+	return batchWriter{
+		open: func(dir string) (err error) {
+			f, err = os.OpenFile(filepath.Join(dir, "inbox"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+			return err
+		},
+		write: func(bodies [][]byte) error {
+			if _, err := f.Write(bytes.Join(bodies, []byte{'\n'})); err != nil {
+				return err
+			}
+			return syscall.Fdatasync(int(f.Fd()))
+		},
+		close: func() { f.Close() },
+	}
+}
+
 // startReferenceIngress is the hand-written reference: net/http, each
-// body appended to Badger by one writer goroutine that takes whatever is
-// queued, writes it in one transaction, syncs once, then acks the batch.
-func startReferenceIngress(tb testing.TB) (string, func()) {
+// body handed to one writer goroutine that takes whatever is queued, makes
+// it durable in one batch (one sync), then acks the batch.
+func startReferenceIngress(tb testing.TB, newWriter func() batchWriter) (string, func()) {
 	dir := tb.TempDir()
-	db, err := badger.Open(badger.DefaultOptions(filepath.Join(dir, "inbox")).WithLogger(nil).WithSyncWrites(false))
-	must(tb, err)
+	bw := newWriter()
+	must(tb, bw.open(dir))
 	type req struct {
 		body []byte
 		done chan error
@@ -181,7 +249,6 @@ func startReferenceIngress(tb testing.TB) (string, func()) {
 	writer.Add(1)
 	go func() {
 		defer writer.Done()
-		var seq uint64
 		for {
 			var batch []req
 			select {
@@ -199,18 +266,11 @@ func startReferenceIngress(tb testing.TB) (string, func()) {
 					break more
 				}
 			}
-			err := db.Update(func(txn *badger.Txn) error {
-				for _, r := range batch {
-					seq++
-					if err := txn.Set([]byte(fmt.Sprintf("inbox/%020d", seq)), r.body); err != nil {
-						return err
-					}
-				}
-				return nil
-			})
-			if err == nil {
-				err = db.Sync()
+			bodies := make([][]byte, len(batch))
+			for i, r := range batch {
+				bodies[i] = r.body
 			}
+			err := bw.write(bodies)
 			for _, r := range batch {
 				r.done <- err
 			}
@@ -238,6 +298,6 @@ func startReferenceIngress(tb testing.TB) (string, func()) {
 		_ = srv.Shutdown(context.Background())
 		close(quit)
 		writer.Wait()
-		db.Close()
+		bw.close()
 	}
 }
