@@ -19,10 +19,10 @@
 # them) would need PATCH salesOrders(<id>) with If-Match: * and a PATCH,
 # POST or DELETE per line (PATCH cannot update the salesOrderLines
 # collection), or a DELETE of an order not yet shipped. The http sink
-# sends one request with a fixed method and cannot learn the order's id,
-# so it must not POST again (that would create a second order): such a
-# delivery stops with a dead letter UPDATE_NOT_SUPPORTED that names the
-# order, for a person to change it in Business Central.
+# sends one request with a fixed method, so it must not POST again (that
+# would create a second order): such a delivery stops with a dead letter
+# UPDATE_NOT_SUPPORTED that names the order, and the Business Central id
+# its first delivery got (order.refs), for a person to change it there.
 
 variable "bc_company_id" {
   type        = string
@@ -105,8 +105,9 @@ sink "http" "business_central" {
   path        = <<-CEL
     order.update
       ? require('', false, 'UPDATE_NOT_SUPPORTED',
-          'order ' + business_central.reference(canonical) + ' changed after its first delivery, and Business Central may have it (externalDocumentNumber): '
-            + 'the sink cannot PATCH an order whose id it does not know and must not POST a second one; '
+          'order ' + business_central.reference(canonical) + ' changed after its first delivery, and Business Central '
+            + (order.refs.?business_central.orValue('') != '' ? 'has it as salesOrders(' + order.refs.business_central + ')' : 'may have it (externalDocumentNumber)')
+            + ': one request cannot change the lines of an order, and the sink must not POST a second one; '
             + 'change or cancel it in Business Central, or, if it is not there, replay the first version')
       : '/companies(' + require(vars.bc_company_id, vars.bc_company_id != '', 'INVALID_SETTING', 'set bc_company_id (flows/erp_business_central.hcl)') + ')/salesOrders'
   CEL

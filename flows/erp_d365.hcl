@@ -24,9 +24,11 @@
 # Updates and cancellations: a changed order F&O already has (order.update,
 # cancellations among them) would need PATCH SalesOrderHeadersV2(dataAreaId=
 # '…',SalesOrderNumber='…') and PATCH SalesOrderLines(dataAreaId='…',
-# InventoryLotId='…') per line (a cancelled line: quantity 0), keys the
-# sink cannot learn. It must not POST again (a second order): such a
-# delivery stops with a dead letter UPDATE_NOT_SUPPORTED for a person.
+# InventoryLotId='…') per line (a cancelled line: quantity 0), one request
+# each, where the sink sends one. It must not POST again (a second order):
+# such a delivery stops with a dead letter UPDATE_NOT_SUPPORTED for a
+# person, naming the sales order number the first delivery got
+# (order.refs).
 
 variable "d365_company" {
   type        = string
@@ -108,8 +110,9 @@ sink "http" "d365" {
   path   = <<-CEL
     order.update
       ? require('', false, 'UPDATE_NOT_SUPPORTED',
-          'order ' + d365.reference(canonical) + ' changed after its first delivery, and Dynamics 365 may have it (CustomersOrderReference): '
-            + 'the sink cannot PATCH an order whose id it does not know and must not POST a second one; '
+          'order ' + d365.reference(canonical) + ' changed after its first delivery, and Dynamics 365 '
+            + (order.refs.?d365.orValue('') != '' ? 'has it as sales order ' + order.refs.d365 : 'may have it (CustomersOrderReference)')
+            + ': one request cannot change the lines of an order, and the sink must not POST a second one; '
             + 'change or cancel it in Dynamics 365, or, if it is not there, replay the first version')
       : '/data/SalesOrderHeadersV2'
   CEL
@@ -119,6 +122,9 @@ sink "http" "d365" {
   }
   timeout     = "60s"
   idempotency = "find"
+  # The created header answers with its SalesOrderNumber: the ref a later
+  # version's dead letter names.
+  ref_paths = ["SalesOrderNumber"]
   # GET SalesOrderHeadersV2?$filter=dataAreaId eq '…' and
   # CustomersOrderReference eq '<channel>:<id>'&cross-company=true
   # answers {"value": [...]}: empty when the order does not exist.

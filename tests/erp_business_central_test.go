@@ -658,7 +658,9 @@ func msDeliveries(t *testing.T, vars map[string]string, sink string) ([]*engine.
 		Record: true,
 		Mocks: map[string]engine.MockFunc{sink: func(_ context.Context, d *connector.Delivery) (*connector.Response, error) {
 			got = append(got, d)
-			return &connector.Response{Status: 201}, nil
+			// The ref the real sink reads from the answer (an id, a
+			// SalesOrderNumber).
+			return &connector.Response{Status: 201, Ref: "SO-" + sink}, nil
 		}},
 	})
 	if err != nil {
@@ -716,9 +718,10 @@ func TestERPBusinessCentralDelivery(t *testing.T) {
 	}
 	for i, what := range []string{"an update", "a cancellation"} {
 		o := outs[i+1]
-		if o.DeadLetter == nil || o.DeadLetter.Reason != "UPDATE_NOT_SUPPORTED" || !strings.Contains(o.DeadLetter.Message, "b2b:PO-77120") {
+		if o.DeadLetter == nil || o.DeadLetter.Reason != "UPDATE_NOT_SUPPORTED" || !strings.Contains(o.DeadLetter.Message, "b2b:PO-77120") ||
+			!strings.Contains(o.DeadLetter.Message, "has it as salesOrders(SO-business_central)") {
 			j, _ := o.JSON()
-			t.Errorf("%s: want a dead letter UPDATE_NOT_SUPPORTED naming the order, got\n%s", what, j)
+			t.Errorf("%s: want a dead letter UPDATE_NOT_SUPPORTED naming the order and its id, got\n%s", what, j)
 		}
 	}
 	if len(got) != 1 {

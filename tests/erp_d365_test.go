@@ -327,7 +327,8 @@ func TestERPD365Delivery(t *testing.T) {
 	}
 	for i, what := range []string{"an update", "a cancellation"} {
 		o := outs[i+1]
-		if o.DeadLetter == nil || o.DeadLetter.Reason != "UPDATE_NOT_SUPPORTED" || !strings.Contains(o.DeadLetter.Message, "b2b:PO-77120") {
+		if o.DeadLetter == nil || o.DeadLetter.Reason != "UPDATE_NOT_SUPPORTED" || !strings.Contains(o.DeadLetter.Message, "b2b:PO-77120") ||
+			!strings.Contains(o.DeadLetter.Message, "has it as sales order SO-d365") {
 			j, _ := o.JSON()
 			t.Errorf("%s: want a dead letter UPDATE_NOT_SUPPORTED naming the order, got\n%s", what, j)
 		}
