@@ -90,6 +90,7 @@ func (x *deps) ledgerDeliver(ctx context.Context, h *sinkHandle, d *connector.De
 				return &connector.Response{Ref: rec.Ref}, true, nil
 			}
 			// A changed document the flow routes as an update.
+			d.Replacing, d.PreviousRef = true, rec.Ref
 		case "intent":
 			if rec.Owner != x.owner && !x.exclusive && x.now().Sub(rec.At) < intentLease {
 				return nil, false, &errRetry{err: errInProgress, after: time.Second, policy: h.policy}

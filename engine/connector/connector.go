@@ -139,6 +139,13 @@ type Delivery struct {
 	// Update is true when the key was delivered before and the flow routes
 	// a changed document as an update.
 	Update bool
+	// Replacing is true when the ledger says this sink got an earlier
+	// version of the key: the delivery changes that document, whose ref
+	// (the id its target gave it, possibly "") is PreviousRef. A first
+	// delivery of the key to this sink has Replacing false, even when
+	// Update is true (the earlier version went elsewhere).
+	Replacing   bool
+	PreviousRef string
 	// CorrelationID travels with the message end to end.
 	CorrelationID string
 

@@ -167,6 +167,14 @@ var HTTPSinkSpec = &connector.ConfigSpec{
 			Example: `method = "PUT"`,
 		},
 		{
+			Name: "update_method", Type: cty.String, OneOf: []string{http.MethodPost, http.MethodPut, http.MethodPatch},
+			Doc: "The HTTP method of an update: a changed version of a key its flow lets through (dedupe " +
+				"on_change = \"update\") whose earlier version this sink got, as the ledger says. Default: method. With " +
+				"path naming the document by the ref its earlier delivery got (the dedupe step's refs), a target that " +
+				"changes documents by their own id takes the update.",
+			Example: `update_method = "PATCH"`,
+		},
+		{
 			Name: "path", Type: cty.String, Expr: true,
 			Doc:     "A per-message expression whose value is appended to url, as written (escape what needs escaping).",
 			Example: `path = "'/eid:' + canonical.id"`,
@@ -294,17 +302,19 @@ func httpSinkIdempotency(cfg cty.Value) connector.Idempotency {
 // cached token; with csrf, one CSRF token and one cookie jar). Close closes idle connections; it is safe twice and
 // without any delivery.
 type HTTPSink struct {
-	name       string
-	log        *slog.Logger
-	url        string
-	method     string
-	format     string
-	timeout    time.Duration
-	idem       string
-	idemHeader string
-	auth       httpAuth
-	transport  *http.Transport
-	client     *http.Client
+	name   string
+	log    *slog.Logger
+	url    string
+	method string
+	// updateMethod is the method of an update (update_method, else method).
+	updateMethod string
+	format       string
+	timeout      time.Duration
+	idem         string
+	idemHeader   string
+	auth         httpAuth
+	transport    *http.Transport
+	client       *http.Client
 	// findCollection: find_url answers a collection (find_collection).
 	findCollection bool
 	// refPaths locate the ref in a JSON answer (ref_paths).
@@ -320,13 +330,14 @@ func NewHTTPSink(p connector.SinkParams) (connector.Sink, error) {
 		return nil, fmt.Errorf("http sink %s: %w", p.Name, err)
 	}
 	s := &HTTPSink{
-		name:       p.Name,
-		log:        loggerOf(p.Logger).With("sink", p.Name, "type", "http"),
-		url:        getString(p.Config, "url", ""),
-		method:     strings.ToUpper(getString(p.Config, "method", http.MethodPost)),
-		format:     getString(p.Config, "format", "json"),
-		idem:       getString(p.Config, "idempotency", idemHeader),
-		idemHeader: getString(p.Config, "idempotency_header", "Idempotency-Key"),
+		name:         p.Name,
+		log:          loggerOf(p.Logger).With("sink", p.Name, "type", "http"),
+		url:          getString(p.Config, "url", ""),
+		method:       strings.ToUpper(getString(p.Config, "method", http.MethodPost)),
+		updateMethod: strings.ToUpper(getString(p.Config, "update_method", "")),
+		format:       getString(p.Config, "format", "json"),
+		idem:         getString(p.Config, "idempotency", idemHeader),
+		idemHeader:   getString(p.Config, "idempotency_header", "Idempotency-Key"),
 
 		findCollection: getBool(p.Config, "find_collection", false),
 		refPaths:       getStrings(p.Config, "ref_paths"),
@@ -381,14 +392,18 @@ func (s *HTTPSink) Deliver(ctx context.Context, d *connector.Delivery) (*connect
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.send(ctx, s.method, target, body, ctype, d, nil)
+	method := s.method
+	if d.Replacing && s.updateMethod != "" {
+		method = s.updateMethod
+	}
+	res, err := s.send(ctx, method, target, body, ctype, d, nil)
 	if err != nil {
 		return nil, err
 	}
 	if res.status >= 200 && res.status <= 299 {
 		return s.withRef(res.response()), nil
 	}
-	return nil, res.classify(s.method, target, s.redact)
+	return nil, res.classify(method, target, s.redact)
 }
 
 // withRef takes the ref from the first of ref_paths the answer has.

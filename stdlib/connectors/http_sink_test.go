@@ -191,6 +191,28 @@ func TestHTTPSinkRefPaths(t *testing.T) {
 	}
 }
 
+// TestHTTPSinkUpdateMethod: update_method is used for a delivery that
+// replaces one this sink got (the ledger says so), not for the first
+// delivery to this sink of a key that is an update elsewhere.
+func TestHTTPSinkUpdateMethod(t *testing.T) {
+	tg := newTarget(t, func(w http.ResponseWriter, r *http.Request, n int) { w.WriteHeader(http.StatusOK) })
+	sink := newHTTPSink(t, map[string]cty.Value{"url": str(tg.srv.URL), "update_method": str("PATCH")})
+	for _, c := range []struct {
+		update, replacing bool
+		want              string
+	}{{false, false, "POST"}, {true, false, "POST"}, {true, true, "PATCH"}} {
+		d := order()
+		d.Update, d.Replacing = c.update, c.replacing
+		if _, err := sink.Deliver(context.Background(), d); err != nil {
+			t.Fatal(err)
+		}
+		reqs := tg.requests()
+		if got := reqs[len(reqs)-1].method; got != c.want {
+			t.Errorf("update %v replacing %v: %s, want %s", c.update, c.replacing, got, c.want)
+		}
+	}
+}
+
 func TestHTTPSinkClassification(t *testing.T) {
 	httpDate := func() string { return time.Now().Add(3 * time.Second).UTC().Format(http.TimeFormat) }
 	longBody := strings.Repeat("e", 600) + "TAIL"

@@ -1,0 +1,88 @@
+package tests
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/transload/transload/engine"
+	"github.com/transload/transload/engine/connector"
+)
+
+const restUpdateFlow = `
+variable "erp_url" {
+  type = string
+}
+
+sink "http" "erp" {
+  url           = var.erp_url
+  method        = "POST"
+  update_method = "PATCH"
+  idempotency   = "header"
+  path          = "order.update && order.refs.?erp.orValue('') != '' ? '/orders/' + order.refs.erp : '/orders'"
+}
+
+flow "orders" {
+  schema = "order.schema.json"
+
+  dedupe "order" {
+    key       = "string(input.id)"
+    on_change = "update"
+  }
+
+  deliver "send" {
+    sink = sink.erp
+    key  = "order.key"
+    body = "{'id': string(input.id), 'total': input.total}"
+  }
+}
+`
+
+// TestRESTUpdateByRef: a target that creates with POST and changes a
+// document with PATCH on its own id gets exactly that: the first version
+// is POSTed, a changed version PATCHes the id the first answer gave (the
+// dedupe step's refs, the sink's update_method), and a version that
+// changes nothing is a duplicate.
+func TestRESTUpdateByRef(t *testing.T) {
+	var mu sync.Mutex
+	var calls []string
+	erp := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		calls = append(calls, r.Method+" "+r.URL.Path)
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case r.Method == http.MethodPost && r.URL.Path == "/orders":
+			w.WriteHeader(http.StatusCreated)
+			fmt.Fprint(w, `{"id": "ORD-9001", "status": "open"}`)
+		case r.Method == http.MethodPatch && strings.HasPrefix(r.URL.Path, "/orders/"):
+			fmt.Fprint(w, `{"status": "open"}`)
+		default:
+			http.Error(w, `{"error": "no such route"}`, http.StatusNotFound)
+		}
+	}))
+	defer erp.Close()
+	e, _, _ := runtimeEngine(t, restUpdateFlow, map[string]string{"order.schema.json": crashSchema}, map[string]string{"erp_url": erp.URL}, "")
+	ctx := context.Background()
+	for _, total := range []string{"10.00", "12.50", "12.50", "9.99"} {
+		body := fmt.Sprintf(`{"id": 7, "total": %q}`, total)
+		must(t, e.IngressFor("orders").Submit(ctx, connector.Message{Body: []byte(body), Origin: "test"}))
+		wctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		must(t, e.WaitIdle(wctx))
+		cancel()
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	want := []string{"POST /orders", "PATCH /orders/ORD-9001", "PATCH /orders/ORD-9001"}
+	if strings.Join(calls, ", ") != strings.Join(want, ", ") {
+		t.Fatalf("the ERP got %q, want %q", calls, want)
+	}
+	if c := e.Counts()["orders"]; c[engine.OutcomeDelivered] != 3 || c[engine.OutcomeDuplicate] != 1 {
+		t.Errorf("counts %v", c)
+	}
+}
