@@ -35,6 +35,10 @@ type TestRun struct {
 	Flow    *Flow
 	Input   []byte
 	Headers map[string]string
+	// DeliveredBefore makes the run an update: its keys were completed
+	// before by an earlier version, delivered to these sinks with these
+	// refs (sink name → ref).
+	DeliveredBefore map[string]string
 	// Clock is the fixed time of the run (zero: a fixed default).
 	Clock   time.Time
 	Mocks   map[string]*Mock
@@ -103,7 +107,7 @@ var testFileSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "run
 var runSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
 		{Name: "flow", Required: true}, {Name: "input", Required: true}, {Name: "headers"}, {Name: "variables"},
-		{Name: "tables"}, {Name: "clock"}, {Name: "expect_dead_letter"}, {Name: "expect_outcome"},
+		{Name: "tables"}, {Name: "clock"}, {Name: "expect_dead_letter"}, {Name: "expect_outcome"}, {Name: "delivered_before"},
 	},
 	Blocks: []hcl.BlockHeaderSchema{{Type: "mock", LabelNames: []string{"sink"}}, {Type: "assert"}, {Type: "golden", LabelNames: []string{"step"}}},
 }
@@ -209,6 +213,7 @@ func decodeRun(b *hcl.Block, file, dir string, opts Options, configs map[string]
 	diags = append(diags, decodeString(content.Attributes["input"], ctx, &input)...)
 	run.Input = []byte(input)
 	run.Headers = stringMap(content.Attributes["headers"])
+	run.DeliveredBefore = stringMap(content.Attributes["delivered_before"])
 	vars := stringMap(content.Attributes["variables"])
 	tables := stringMap(content.Attributes["tables"])
 	for k, v := range tables {

@@ -32,6 +32,11 @@ type EvalOptions struct {
 	// Now and NewID fix the clock and the ids (flow tests).
 	Now   func() time.Time
 	NewID func() string
+	// DeliveredBefore makes every input an update: its keys were
+	// completed before by an earlier version of another body, delivered to
+	// these sinks with these refs (sink name → ref). Flow tests use it
+	// (delivered_before) to show what an update sends.
+	DeliveredBefore map[string]string
 }
 
 // Evaluator runs inputs through the flows of a configuration without side
@@ -94,6 +99,8 @@ func NewEvaluator(cfg *dsl.Config, o EvalOptions) (*Evaluator, error) {
 		owner:    "eval",
 		inflight: newKeyset(),
 		dry:      !o.Record,
+
+		deliveredBefore: o.DeliveredBefore,
 	}
 	return ev, nil
 }

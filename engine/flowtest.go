@@ -60,9 +60,10 @@ func RunTest(ctx context.Context, run *dsl.TestRun, codecs connector.Codecs) *Te
 		mocks[name] = mockFunc(m)
 	}
 	ev, err := NewEvaluator(run.Config, EvalOptions{
-		Codecs: codecs,
-		Mocks:  mocks,
-		Now:    func() time.Time { return run.Clock },
+		Codecs:          codecs,
+		Mocks:           mocks,
+		DeliveredBefore: run.DeliveredBefore,
+		Now:             func() time.Time { return run.Clock },
 		NewID: func() string {
 			ids++
 			return fmt.Sprintf("m_test_%d", ids)

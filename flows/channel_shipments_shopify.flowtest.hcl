@@ -55,6 +55,41 @@ run "a Shopify shipment with a shop is fulfilled with its tracking" {
   }
 }
 
+# A later version of the shipment, whose first version Shopify fulfilled as
+# fulfilment 255858047: the tracking is corrected on that fulfilment, and
+# the fulfillment orders are not read.
+run "a changed Shopify shipment corrects the tracking of its fulfilment" {
+  flow             = "channel_shipments_shopify"
+  input            = file("testdata/channels/shopify_450789469.json")
+  variables        = { shopify_admin_url = "https://shop.example.invalid/admin/api/2026-10/graphql.json" }
+  delivered_before = { shopify = "gid://shopify/Fulfillment/255858047" }
+  expect_outcome   = "delivered"
+
+  mock "shopify" {
+    body = {
+      data = {
+        fulfillmentTrackingInfoUpdate = {
+          fulfillment = { id = "gid://shopify/Fulfillment/255858047", status = "SUCCESS" }
+          userErrors  = []
+        }
+      }
+    }
+  }
+
+  assert {
+    condition     = "steps.shipment.update && steps.correcting == 'gid://shopify/Fulfillment/255858047'"
+    error_message = "an update of the fulfilment the first version created"
+  }
+  assert {
+    condition     = "deliveries.map(d, d.sink) == ['shopify'] && deliveries[0].body.query.contains('fulfillmentTrackingInfoUpdate(fulfillmentId: $fulfillmentId')"
+    error_message = "one request, the fulfillmentTrackingInfoUpdate mutation (no fulfillment-orders query)"
+  }
+  assert {
+    condition     = "deliveries[0].body.variables == {'fulfillmentId': 'gid://shopify/Fulfillment/255858047', 'trackingInfoInput': {'company': 'USPS', 'number': '1Z2345', 'url': 'https://tools.usps.com/go/TrackConfirmAction_input?qtc_tLabels1=1Z2345'}, 'notifyCustomer': true}"
+    error_message = "the fulfilment's id, the new tracking, and the buyer notified"
+  }
+}
+
 run "a Shopify shipment without a shop goes to the outbox" {
   flow           = "channel_shipments_shopify"
   input          = file("testdata/channels/shopify_450789469.json")

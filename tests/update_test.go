@@ -5,11 +5,15 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/transload/transload/cmd/transload/wire"
+	"github.com/transload/transload/dsl"
 	"github.com/transload/transload/engine"
 	"github.com/transload/transload/engine/connector"
 )
@@ -84,5 +88,46 @@ func TestRESTUpdateByRef(t *testing.T) {
 	}
 	if c := e.Counts()["orders"]; c[engine.OutcomeDelivered] != 3 || c[engine.OutcomeDuplicate] != 1 {
 		t.Errorf("counts %v", c)
+	}
+}
+
+// TestEvalDeliveredBefore: eval (and flow tests, delivered_before) can show
+// what an update sends without the store holding the earlier version: the
+// path names the earlier delivery's ref and the sink is told it replaces
+// it; a flow that does not let updates through dead-letters the change.
+func TestEvalDeliveredBefore(t *testing.T) {
+	w, err := wire.New()
+	must(t, err)
+	load := func(flow string) *dsl.Config {
+		dir := t.TempDir()
+		must(t, os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(flow), 0o644))
+		must(t, os.WriteFile(filepath.Join(dir, "order.schema.json"), []byte(crashSchema), 0o644))
+		cfg, diags := dsl.Load(dir, w.LoadOptions(map[string]string{"erp_url": "https://erp.example"}, nil))
+		if diags.HasErrors() {
+			t.Fatal(diags)
+		}
+		return cfg
+	}
+	eval := func(cfg *dsl.Config) (*engine.Outcome, *connector.Delivery) {
+		var got *connector.Delivery
+		ev, err := engine.NewEvaluator(cfg, engine.EvalOptions{Codecs: w.Codecs, DeliveredBefore: map[string]string{"erp": "ORD-9001"},
+			Mocks: map[string]engine.MockFunc{"erp": func(_ context.Context, d *connector.Delivery) (*connector.Response, error) {
+				got = d
+				return &connector.Response{Status: 200}, nil
+			}}})
+		must(t, err)
+		outs, _, err := ev.Eval(context.Background(), "orders", engine.Input{Body: []byte(`{"id": 7, "total": "12.50"}`)})
+		must(t, err)
+		return outs[0], got
+	}
+	o, d := eval(load(restUpdateFlow))
+	if o.Outcome != engine.OutcomeDelivered || d == nil || !d.Replacing || d.PreviousRef != "ORD-9001" || d.Settings["path"][""] != "/orders/ORD-9001" {
+		j, _ := o.JSON()
+		t.Fatalf("an update: %+v\n%s", d, j)
+	}
+	o, d = eval(load(strings.Replace(restUpdateFlow, `on_change = "update"`, `on_change = "dead_letter"`, 1)))
+	if o.DeadLetter == nil || o.DeadLetter.Reason != "DUPLICATE_CONFLICT" || d != nil {
+		j, _ := o.JSON()
+		t.Fatalf("a change the flow does not let through: %+v\n%s", d, j)
 	}
 }

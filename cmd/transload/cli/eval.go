@@ -14,7 +14,7 @@ import (
 func (a *app) evalCmd() *cobra.Command {
 	var lf loadFlags
 	var flow, input string
-	var headers []string
+	var headers, deliveredBefore []string
 	var watch bool
 	c := &cobra.Command{
 		Use:   "eval [DIR] --flow NAME --input FILE",
@@ -33,7 +33,11 @@ Nothing is sent anywhere: sinks are captured and nothing is written. Use
 stable.
 
 With --watch it stays open and runs again on every save of a flow file or
-of the input, reprinting the result: a playground beside the editor.`,
+of the input, reprinting the result: a playground beside the editor.
+
+--delivered-before SINK=REF shows what an update sends: the input's keys
+count as completed before by an earlier version, delivered to SINK as REF
+(the id the target gave it), as a flow test's delivered_before does.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			dir := "flows"
@@ -42,6 +46,17 @@ of the input, reprinting the result: a playground beside the editor.`,
 			}
 			if flow == "" || input == "" {
 				return a.usageError(c, "--flow and --input are required")
+			}
+			var before map[string]string
+			for _, p := range deliveredBefore {
+				sink, ref, ok := strings.Cut(p, "=")
+				if !ok || sink == "" {
+					return a.usageError(c, "--delivered-before wants SINK=REF, got %q", p)
+				}
+				if before == nil {
+					before = map[string]string{}
+				}
+				before[sink] = ref
 			}
 			hdrs := map[string]string{}
 			for _, h := range headers {
@@ -75,7 +90,7 @@ of the input, reprinting the result: a playground beside the editor.`,
 				if err != nil {
 					return err
 				}
-				ev, err := engine.NewEvaluator(cfg, engine.EvalOptions{Codecs: w.Codecs})
+				ev, err := engine.NewEvaluator(cfg, engine.EvalOptions{Codecs: w.Codecs, DeliveredBefore: before})
 				if err != nil {
 					fmt.Fprintf(a.stderr, "Error: %v\n", err)
 					return errFailed
@@ -108,5 +123,6 @@ of the input, reprinting the result: a playground beside the editor.`,
 	c.Flags().StringVar(&input, "input", "", "the input file (- for stdin)")
 	c.Flags().StringArrayVar(&headers, "header", nil, "a message header: --header 'X-Shopify-Topic: orders/create' (repeatable)")
 	c.Flags().BoolVar(&watch, "watch", false, "run again on every change of the flows or the input")
+	c.Flags().StringArrayVar(&deliveredBefore, "delivered-before", nil, "SINK=REF: the keys were delivered before to SINK as REF, so the input runs as an update (repeatable)")
 	return c
 }
