@@ -30,12 +30,17 @@ import (
 
 // ledgerRecord is the ledger's entry for one (sink, key).
 type ledgerRecord struct {
-	State   string    `json:"state"` // "intent" or "done"
-	Hash    string    `json:"hash"`
-	Ref     string    `json:"ref,omitempty"`
-	Message string    `json:"message"`
-	Owner   string    `json:"owner"`
-	At      time.Time `json:"at"`
+	State string `json:"state"` // "intent" or "done"
+	Hash  string `json:"hash"`
+	Ref   string `json:"ref,omitempty"`
+	// Replacing marks the intent of an update, with the ref of the
+	// document it changes: a retry after an interrupted call sends the
+	// update again, not a create.
+	Replacing bool      `json:"replacing,omitempty"`
+	PrevRef   string    `json:"prev_ref,omitempty"`
+	Message   string    `json:"message"`
+	Owner     string    `json:"owner"`
+	At        time.Time `json:"at"`
 }
 
 // intentLease is how long an intent written by another instance is taken
@@ -95,6 +100,9 @@ func (x *deps) ledgerDeliver(ctx context.Context, h *sinkHandle, d *connector.De
 			if rec.Owner != x.owner && !x.exclusive && x.now().Sub(rec.At) < intentLease {
 				return nil, false, &errRetry{err: errInProgress, after: time.Second, policy: h.policy}
 			}
+			if rec.Replacing {
+				d.Replacing, d.PreviousRef = true, rec.PrevRef
+			}
 			if nd, _ := ctx.Value(notDeliveredKey{}).(string); nd == h.name+"/"+d.Key {
 				// The replay of the IN_DOUBT dead letter about this very
 				// delivery: the operator checked that the target does not
@@ -134,7 +142,7 @@ func (x *deps) ledgerDeliver(ctx context.Context, h *sinkHandle, d *connector.De
 		}
 		return resp, false, err
 	}
-	intent, _ := json.Marshal(ledgerRecord{State: "intent", Hash: hash, Message: msgOf(ctx), Owner: x.owner, At: x.now()})
+	intent, _ := json.Marshal(ledgerRecord{State: "intent", Hash: hash, Message: msgOf(ctx), Owner: x.owner, At: x.now(), Replacing: d.Replacing, PrevRef: d.PreviousRef})
 	res, err := x.keys.Apply(ctx, store.Op{Kind: store.OpCAS, Key: lk, Rev: rev, Value: intent})
 	if err != nil {
 		return nil, false, &errRetry{err: fmt.Errorf("recording intent: %w", err), policy: dsl.DefaultPolicy}
@@ -155,6 +163,11 @@ func (x *deps) ledgerDeliver(ctx context.Context, h *sinkHandle, d *connector.De
 			return nil, false, err
 		}
 		return nil, false, &errRetry{err: fmt.Errorf("sink %s: %w", h.name, err), after: connector.RetryAfterOf(err), policy: h.policy}
+	}
+	if resp != nil && resp.Ref == "" && d.Replacing {
+		// An update's answer that names nothing: the document is still
+		// the one the earlier delivery made.
+		resp.Ref = d.PreviousRef
 	}
 	if err := x.recordDone(ctx, lk, intentRev, msgOf(ctx), hash, resp); err != nil {
 		return nil, false, err

@@ -50,17 +50,22 @@ flow "orders" {
 // TestRESTUpdateByRef: a target that creates with POST and changes a
 // document with PATCH on its own id gets exactly that: the first version
 // is POSTed, a changed version PATCHes the id the first answer gave (the
-// dedupe step's refs, the sink's update_method), and a version that
-// changes nothing is a duplicate.
+// dedupe step's refs, the sink's update_method), also when its first try
+// meets an outage, and a version that changes nothing is a duplicate.
 func TestRESTUpdateByRef(t *testing.T) {
 	var mu sync.Mutex
 	var calls []string
 	erp := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		calls = append(calls, r.Method+" "+r.URL.Path)
+		first := len(calls) == 2
 		mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
 		switch {
+		case first:
+			// The first update meets an outage: it is retried as the
+			// same update, not as a create.
+			http.Error(w, `{"error": "maintenance"}`, http.StatusServiceUnavailable)
 		case r.Method == http.MethodPost && r.URL.Path == "/orders":
 			w.WriteHeader(http.StatusCreated)
 			fmt.Fprint(w, `{"id": "ORD-9001", "status": "open"}`)
@@ -82,7 +87,7 @@ func TestRESTUpdateByRef(t *testing.T) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	want := []string{"POST /orders", "PATCH /orders/ORD-9001", "PATCH /orders/ORD-9001"}
+	want := []string{"POST /orders", "PATCH /orders/ORD-9001", "PATCH /orders/ORD-9001", "PATCH /orders/ORD-9001"}
 	if strings.Join(calls, ", ") != strings.Join(want, ", ") {
 		t.Fatalf("the ERP got %q, want %q", calls, want)
 	}
