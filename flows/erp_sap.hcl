@@ -120,7 +120,8 @@ sink "http" "sap" {
   path = <<-CEL
     order.update
       ? require('', false, 'SAP_ORDER_CHANGED',
-          'order ' + canonical.channel + ':' + canonical.id + ' changed after SAP got it (status ' + canonical.status
+          'order ' + canonical.channel + ':' + canonical.id + ' changed after SAP got it'
+          + (order.refs.?sap.orValue('') != '' ? ' as sales order ' + order.refs.sap : '') + ' (status ' + canonical.status
           + '); API_SALES_ORDER_SRV changes a sales order only by its SAP number: apply erp_document in SAP (VA02), '
           + 'rejecting items with reason ' + vars.sap_rejection_reason + ' where it says so, then discard this dead letter')
       : '/A_SalesOrder'
@@ -129,6 +130,10 @@ sink "http" "sap" {
   idempotency     = "find"
   find_collection = true
   find_url        = "'/A_SalesOrder?$select=SalesOrder&$top=1&$filter=' + sap.odata_eq(['PurchaseOrderByCustomer', erp_document.PurchaseOrderByCustomer]) + '%20and%20' + sap.odata_eq(['SoldToParty', erp_document.SoldToParty])"
+
+  # The created order's number, which VA02 asks for: a later version's
+  # dead letter names it.
+  ref_paths = ["d.SalesOrder"]
 
   # A communication user of the communication arrangement (S/4HANA Cloud)
   # or a technical user (on premise).

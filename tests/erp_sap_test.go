@@ -602,7 +602,7 @@ func TestERPSapSink(t *testing.T) {
 		t.Errorf("find_url %q, want %q", f, want)
 	}
 	dl := outs[1].DeadLetter
-	if dl == nil || dl.Reason != "SAP_ORDER_CHANGED" || !strings.Contains(dl.Message, "b2b:PO-77120") {
+	if dl == nil || dl.Reason != "SAP_ORDER_CHANGED" || !strings.Contains(dl.Message, "b2b:PO-77120") || !strings.Contains(dl.Message, "as sales order ref-1") {
 		j, _ := outs[1].JSON()
 		t.Fatalf("the cancellation: want a SAP_ORDER_CHANGED dead letter\n%s", j)
 	}
