@@ -33,7 +33,7 @@ func BenchmarkAppendGroupCommit(b *testing.B) {
 			s := open(b, b.TempDir(), badgerstore.Options{InboxCapacity: 1 << 30, GCInterval: -1})
 			body := orderBody()
 			var n atomic.Int64
-			syncs0 := s.Syncs()
+			syncs0 := s.InboxSyncs()
 			b.SetParallelism(p)
 			b.ResetTimer()
 			start := time.Now()
@@ -49,7 +49,7 @@ func BenchmarkAppendGroupCommit(b *testing.B) {
 			el := time.Since(start)
 			b.StopTimer()
 			b.ReportMetric(float64(b.N)/el.Seconds(), "msgs/s")
-			b.ReportMetric(float64(s.Syncs()-syncs0)/float64(b.N), "syncs/msg")
+			b.ReportMetric(float64(s.InboxSyncs()-syncs0)/float64(b.N), "syncs/msg")
 		})
 	}
 }

@@ -24,14 +24,14 @@ import (
 type reqKind uint8
 
 const (
-	reqAppend reqKind = iota
-	reqApply
+	reqApply reqKind = iota
 	reqDLPut
 	reqDLDelete
 	reqAudit
 	// Lazy requests: nobody waits, they are synced within lazySyncInterval.
-	reqAck
-	reqRetry
+	// reqOldInbox deletes the Badger keys of messages moved into the
+	// inbox's log (inbox.migrate).
+	reqOldInbox
 	reqApplyLazy
 )
 
@@ -40,29 +40,17 @@ type request struct {
 	round *round
 	err   error // this request's own outcome, set before round.done closes
 
-	items   []appendItem   // reqAppend
 	ops     []store.Op     // reqApply
 	results []store.Result // reqApply
 	id      string         // reqDLPut, reqDLDelete
 	created time.Time      // reqDLPut
 	meta    []byte         // reqDLPut: index entry
-	rec     []byte         // reqDLPut, reqAudit, reqRetry
-	hdr     []byte         // reqRetry
-	flow    string         // reqAck, reqRetry
-	seqs    []uint64       // reqAck, reqRetry
-	fq      *flowQ         // reqRetry
-	m       *msg           // reqRetry
+	rec     []byte         // reqDLPut, reqAudit
+	flow    string         // reqOldInbox
+	seqs    []uint64       // reqOldInbox
 }
 
-func (r *request) durable() bool { return r.kind < reqAck }
-
-type appendItem struct {
-	fq        *flowQ
-	m         *msg
-	hdr, rec  []byte
-	notBefore time.Time
-	seq       uint64 // assigned by the committer
-}
+func (r *request) durable() bool { return r.kind < reqOldInbox }
 
 // round is one commit: its waiters share the channel and the sync's error.
 type round struct {
@@ -317,33 +305,11 @@ func (c *committer) runRound(reqs []*request, rd *round) {
 			rd.err = fmt.Errorf("badgerstore: write: %w", w.err)
 		}
 	}
-	for _, r := range reqs {
-		switch r.kind {
-		case reqAppend:
-			s.inbox.committed(r, rd.err == nil && r.err == nil)
-		case reqRetry:
-			// Committed or failed, the overlay is no longer needed: after
-			// a failure the store refuses writes and the old record is
-			// what a restart would see anyway.
-			s.inbox.retried(r)
-		}
-	}
 	close(rd.done)
 }
 
 func (c *committer) apply(w *batch, r *request, now time.Time) {
 	switch r.kind {
-	case reqAppend:
-		for i := range r.items {
-			it := &r.items[i]
-			c.ctr.seq++
-			it.seq = c.ctr.seq
-			flow := it.fq.name
-			hk, rk := inboxKey(pInboxHeader, flow, it.seq), inboxKey(pInboxRecord, flow, it.seq)
-			w.room(2, entrySize(hk, len(it.hdr))+entrySize(rk, len(it.rec)))
-			w.set(hk, it.hdr, 0)
-			w.set(rk, it.rec, 0)
-		}
 	case reqApply, reqApplyLazy:
 		r.results = make([]store.Result, len(r.ops))
 		for i := range r.ops {
@@ -368,19 +334,13 @@ func (c *committer) apply(w *batch, r *request, now time.Time) {
 		k := auditKey(c.ctr.audit)
 		w.room(1, entrySize(k, len(r.rec)))
 		w.set(k, r.rec, 0)
-	case reqAck:
+	case reqOldInbox:
 		for _, seq := range r.seqs {
 			hk, rk := inboxKey(pInboxHeader, r.flow, seq), inboxKey(pInboxRecord, r.flow, seq)
 			w.room(2, entrySize(hk, 0)+entrySize(rk, 0))
 			w.del(hk)
 			w.del(rk)
 		}
-	case reqRetry:
-		seq := r.seqs[0]
-		hk, rk := inboxKey(pInboxHeader, r.flow, seq), inboxKey(pInboxRecord, r.flow, seq)
-		w.room(2, entrySize(hk, len(r.hdr))+entrySize(rk, len(r.rec)))
-		w.set(hk, r.hdr, 0)
-		w.set(rk, r.rec, 0)
 	}
 }
 

@@ -1,5 +1,7 @@
-// Package badgerstore is the embedded store.Store: Badger
-// (github.com/dgraph-io/badger/v4) in one data directory.
+// Package badgerstore is the embedded store.Store in one data directory:
+// Badger (github.com/dgraph-io/badger/v4) for keys, dead letters and the
+// audit log, and a log of its own (package wal, in inbox/) for the
+// inboxes.
 //
 // # Lifecycle
 //
@@ -14,7 +16,7 @@
 //
 // # The committer: group commit
 //
-// One goroutine, the committer, does every write. Append, Apply,
+// One goroutine, the committer, does every Badger write. Apply,
 // DeadLetters.Put/Delete and Audit.Append queue a request and wait; the
 // committer takes all queued requests as one round, writes them in one
 // Badger transaction (several only when Badger's per-transaction limit,
@@ -27,22 +29,18 @@
 // without that, two callers writing in a loop fall into step with the
 // committer and each gets a sync of its own.
 //
-// Acks and retries are lazy: they are queued and their callers do not wait.
-// They are written in the next round and synced with the next durable write
-// or within 100 ms (lazySyncInterval), and at Close. An ack lost in a crash
-// makes a message run again, which the dedupe keys and the ledger make
-// harmless. A retry lost in a crash leaves the previous envelope, with its
-// earlier NotBefore and fewer attempts: the message runs again sooner than
-// planned, never later, and is never lost. Claim sees a queued retry's new
-// envelope at once (it is kept in memory until written).
+// Lazy applies (a dedupe mark) are queued and their callers do not wait:
+// they are written in the next round and synced with the next durable
+// write or within 100 ms (lazySyncInterval), and at Close.
 //
 // A failed write or sync makes the store refuse writes until the process
 // restarts: after a failed fsync what is on disk is unknown (retrying the
 // fsync can report success for data that was dropped).
 //
 // A cancelled context stops a caller's wait, not its write: the request may
-// still be committed (an Append then looks like one whose answer was lost,
-// which the idempotent Append absorbs when the sender retries).
+// still be committed. (So may an Append's, in the inbox's log: it then
+// looks like one whose answer was lost, which the idempotent Append
+// absorbs when the sender retries.)
 //
 // # Why db.Sync is enough (Badger v4.9.6)
 //
@@ -92,16 +90,45 @@
 //
 // # Inbox
 //
-// Each message is two records under its flow and a store-wide sequence: a
-// header (id, NotBefore) and the envelope. At Open one scan of the headers
-// rebuilds an in-memory index per flow: ready messages in sequence order (a
-// FIFO of arrivals plus a heap of those that came back), delayed ones in a
-// heap by NotBefore, claimed ones in lease order. Claim is O(claimed): it
-// pops from the index and reads only the claimed envelopes. Messages become
-// claimable once durable. Capacity (Options.InboxCapacity, per flow) counts
-// stored messages, claimed ones included, plus appends in flight; a batch
-// that does not fit stores nothing. An id already in the flow's inbox is
-// not stored again (see store.Inbox.Append).
+// The inboxes are a log of their own (package wal, directory inbox/ of
+// the store), not Badger: a message body written to Badger goes through
+// its value log and its memtable's log, two msyncs and its goroutines, and
+// every Append would wait for the committer's rounds, which the ledger's
+// writes fill under load. The log's writer has its own group commit (one
+// fdatasync per batch, a short gather like the committer's) and is off
+// the committer's path.
+//
+// Records: a put per message (flow, sequence number, header with id and
+// NotBefore, the envelope), written durably by Append and again, lazily,
+// by Retry (the latest put of a sequence wins); an ack record per Ack
+// (lazy). At Open a replay of the log rebuilds an in-memory index per
+// flow: ready messages in sequence order (a FIFO of arrivals plus a heap of
+// those that came back), delayed ones in a heap by NotBefore, claimed ones
+// in lease order. Claim is O(claimed): it pops from the index and reads
+// only the claimed envelopes, by their position in the log. Messages
+// become claimable once durable, in the order their flow numbered them
+// (the log calls back in the order of the appends). Capacity
+// (Options.InboxCapacity, per flow) counts stored messages, claimed ones
+// included, plus appends in flight; a batch that does not fit stores
+// nothing. An id already in the flow's inbox is not stored again (see
+// store.Inbox.Append).
+//
+// An ack or a retry lost in a crash makes a message run again (the dedupe
+// keys and the ledger make that harmless) or run with its previous
+// NotBefore and fewer attempts (sooner, never later, never lost). Claim
+// sees a queued retry's new envelope at once.
+//
+// Segments: the index counts, per log segment, the messages whose latest
+// put is in it; the segments below the first one that still holds such a
+// message are removed, after a sync of the active segment (so the acks
+// and newer puts that make them dead are durable first). A message left
+// waiting keeps its segment and the later ones: the log holds the backlog.
+//
+// Upgrades: messages an older version kept in Badger (header and record
+// keys per flow and sequence) are moved into the log at Open, in order,
+// then deleted from Badger; an interrupted move is finished by the next
+// Open. A backup holds the inbox's messages ahead of Badger's stream;
+// Restore writes them into a new log and still reads older backups.
 //
 // Leases are in memory (Options.LeaseTimeout, default 5 minutes): a claim
 // whose holder neither acks, retries nor releases it in time is handed out
@@ -146,12 +173,10 @@
 //
 // Sized for a 2-core machine and for short --once runs: memtables of
 // 16 MiB (three at most), a 16 MiB block cache, two compactors, Snappy
-// compression. Values of 1 KiB or more (message bodies: orders, EDI
-// files) go to value-log files of 128 MiB, written once and sequentially,
-// which appends batches of 5.9 KB orders about 3.5 times faster than
-// through the LSM tree (BenchmarkAppendBatch); keys, headers and ledger
-// records stay in the tree. Acked messages leave value-log garbage that
-// the GC below reclaims. Options.MaxValueSize
+// compression. Values of 1 KiB or more (dead letters with their bodies,
+// large keys) go to value-log files of 128 MiB; keys and ledger records
+// stay in the tree. The inbox's log has segments of 64 MiB.
+// Options.MaxValueSize
 // (default 32 MiB) bounds a body or value. A goroutine runs the value-log
 // GC every Options.GCInterval (default 5 minutes), one file per pass while
 // files are at least half garbage, holding writeMu during a pass; expired
@@ -159,5 +184,6 @@
 // warnings and errors go to Options.Logger; its info and debug messages are
 // dropped.
 //
-// Imports: engine/store, Badger, and the standard library.
+// Imports: engine/store, engine/store/wal, Badger, and the standard
+// library.
 package badgerstore

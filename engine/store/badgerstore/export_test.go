@@ -1,6 +1,10 @@
 package badgerstore
 
-import "github.com/dgraph-io/badger/v4"
+import (
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/transload/transload/engine/store"
+)
 
 // Syncs reports how many times the store has called db.Sync.
 func (s *Store) Syncs() uint64 { return s.syncs.Load() }
@@ -26,3 +30,34 @@ func (s *Store) DB() *badger.DB { return s.db }
 
 // RunGC runs one value-log GC cycle now.
 func (s *Store) RunGC() { s.runGC() }
+
+// InboxSyncs reports how many fdatasyncs the inbox's log has made.
+func (s *Store) InboxSyncs() int64 { return s.inbox.log.Syncs() }
+
+// SetInboxSegmentSize sets the size of the inbox log's segments.
+func SetInboxSegmentSize(o *Options, n int64) { o.inboxSegmentSize = n }
+
+// PutOldInbox writes a message the way versions before the inbox's log
+// kept it: header and record keys in Badger.
+func (s *Store) PutOldInbox(seq uint64, e *store.Envelope) error {
+	return s.db.Update(func(txn *badger.Txn) error {
+		if err := txn.Set(inboxKey(pInboxHeader, e.Flow, seq), encodeHeader(e.ID, e.NotBefore)); err != nil {
+			return err
+		}
+		return txn.Set(inboxKey(pInboxRecord, e.Flow, seq), encodeEnvelope(e))
+	})
+}
+
+// OldInboxKeys counts the Badger keys of the old inbox layout.
+func (s *Store) OldInboxKeys() int {
+	n := 0
+	_ = s.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pInboxHeader}})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			n++
+		}
+		return nil
+	})
+	return n
+}

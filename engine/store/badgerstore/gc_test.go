@@ -23,27 +23,23 @@ func TestGCSyncsBeforeRemovingValueLog(t *testing.T) {
 	body := func(i int) []byte { return bytes.Repeat([]byte{byte(i)}, 200<<10) } // > value threshold
 	const n = 40
 	for i := 0; i < n; i += 5 {
-		batch := make([]*store.Envelope, 5)
-		for j := range batch {
-			batch[j] = env("edi", fmt.Sprint("m", i+j), body(i+j))
+		ops := make([]store.Op, 5)
+		for j := range ops {
+			ops[j] = store.Op{Key: fmt.Sprint("big/", i+j), Value: body(i + j)}
 		}
-		if err := s.Inbox().Append(ctx, batch...); err != nil {
+		if _, err := s.Keys().Apply(ctx, ops...); err != nil {
 			t.Fatal(err)
 		}
 	}
-	es, err := s.Inbox().Claim(ctx, "edi", n)
-	if err != nil || len(es) != n {
-		t.Fatalf("Claim: %d, %v", len(es), err)
-	}
-	// Keep every fifth message, ack the rest: most of each value-log file
+	// Keep every fifth value, delete the rest: most of each value-log file
 	// becomes garbage, the rest must be moved.
-	var acked []string
-	for i, e := range es {
+	var dels []store.Op
+	for i := range n {
 		if i%5 != 0 {
-			acked = append(acked, e.ID)
+			dels = append(dels, store.Op{Kind: store.OpDelete, Key: fmt.Sprint("big/", i)})
 		}
 	}
-	if err := s.Inbox().Ack(ctx, "edi", acked...); err != nil {
+	if _, err := s.Keys().Apply(ctx, dels...); err != nil {
 		t.Fatal(err)
 	}
 	// Close flushes the memtable into a level-0 table; a few more make
@@ -71,18 +67,10 @@ func TestGCSyncsBeforeRemovingValueLog(t *testing.T) {
 	if s.Syncs() == before {
 		t.Fatal("a value-log file was removed without a sync before it")
 	}
-	got, err := s.Inbox().Claim(ctx, "edi", n)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(got) != n/5 {
-		t.Fatalf("%d messages after GC, want %d", len(got), n/5)
-	}
-	for _, e := range got {
-		var i int
-		fmt.Sscanf(e.ID, "m%d", &i)
-		if !bytes.Equal(e.Body, body(i)) {
-			t.Fatalf("body of %s damaged by GC", e.ID)
+	for i := 0; i < n; i += 5 {
+		e, err := s.Keys().Get(ctx, fmt.Sprint("big/", i))
+		if err != nil || !bytes.Equal(e.Value, body(i)) {
+			t.Fatalf("value %d damaged by GC: %v", i, err)
 		}
 	}
 	t.Logf("GC removed %d value-log files in %v", s.VlogRemoves(), gcTime)

@@ -1,6 +1,8 @@
 package badgerstore
 
 import (
+	"sync/atomic"
+
 	"bytes"
 	"container/heap"
 	"container/list"
@@ -8,12 +10,11 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/transload/transload/engine/store/wal"
 	"slices"
 	"sort"
 	"sync"
 	"time"
-
-	"github.com/dgraph-io/badger/v4"
 
 	"github.com/transload/transload/engine/store"
 )
@@ -44,10 +45,15 @@ type msg struct {
 	gen      uint32
 	lease    *list.Element
 	deadline time.Time
+	// pos is where the log holds m's latest put record.
+	pos wal.Pos
 	// retry is the latest Retry of m while its write is queued: Claim
-	// decodes its record instead of reading the old one from Badger.
-	retry *request
+	// decodes its record instead of reading the old one from the log.
+	retry *pendingRetry
 }
+
+// pendingRetry is a retry's envelope record until the log has it.
+type pendingRetry struct{ rec []byte }
 
 type qent struct {
 	m   *msg
@@ -239,6 +245,10 @@ type inbox struct {
 	s     *Store
 	mu    sync.RWMutex
 	flows map[string]*flowQ
+
+	log  *wal.Log
+	seq  atomic.Uint64 // the last sequence number given
+	segs segments
 }
 
 func (in *inbox) init(s *Store) {
@@ -260,46 +270,6 @@ func (in *inbox) flow(name string, create bool) *flowQ {
 		in.flows[name] = f
 	}
 	return f
-}
-
-// rebuild loads the index from the header records, in key order: per flow,
-// in sequence order.
-func (in *inbox) rebuild(ctr *counters) error {
-	now := time.Now()
-	return in.s.db.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pInboxHeader}, PrefetchValues: true, PrefetchSize: 256})
-		defer it.Close()
-		var f *flowQ
-		for it.Rewind(); it.Valid(); it.Next() {
-			item := it.Item()
-			flow, seq, ok := parseInboxKey(item.Key())
-			if !ok {
-				return fmt.Errorf("inbox key %x: %w", item.Key(), errCorrupt)
-			}
-			var id string
-			var nb time.Time
-			if err := item.Value(func(v []byte) error {
-				var err error
-				id, nb, err = decodeHeader(v)
-				return err
-			}); err != nil {
-				return fmt.Errorf("inbox header of %s/%d: %w", flow, seq, err)
-			}
-			if f == nil || f.name != flow {
-				f = in.flow(flow, true)
-			}
-			if _, dup := f.msgs[id]; dup {
-				in.s.log.Warn("badgerstore: duplicate message id in inbox; keeping the first", "flow", flow, "id", id)
-				continue
-			}
-			m := &msg{id: id, seq: seq, notBefore: nb, state: stPending}
-			f.nPending++
-			f.msgs[id] = m
-			f.arrive(m, now)
-			ctr.seq = max(ctr.seq, seq)
-		}
-		return nil
-	})
 }
 
 func (in *inbox) Append(ctx context.Context, msgs ...*store.Envelope) error {
@@ -401,11 +371,18 @@ func (in *inbox) Append(ctx context.Context, msgs ...*store.Envelope) error {
 		unlock()
 		return nil
 	}
-	// Queued under the flows' locks: an Append that finds these messages
-	// pending is queued after this one, so its round ends after (or with)
-	// ours, and its caller returns only once our messages are durable.
-	r := &request{kind: reqAppend, items: keep}
-	if err := s.c.enqueue(r); err != nil {
+	// Numbered and queued under the flows' locks: a flow's sequence
+	// numbers follow the order its appends reach the log, which writes
+	// them in that order and calls written in it too; an Append that
+	// finds these messages pending is queued after this one and returns
+	// only once they are durable.
+	recs := make([][]byte, len(keep))
+	for i := range keep {
+		keep[i].seq = in.seq.Add(1)
+		recs[i] = encodePut(keep[i].fq.name, keep[i].seq, keep[i].hdr, keep[i].rec)
+	}
+	p, err := in.log.Enqueue(true, recs, func(pos []wal.Pos, err error) { in.written(keep, pos, err) })
+	if err != nil {
 		for _, it := range keep {
 			it.fq.remove(it.m)
 		}
@@ -413,7 +390,8 @@ func (in *inbox) Append(ctx context.Context, msgs ...*store.Envelope) error {
 		return err
 	}
 	unlock()
-	return s.c.wait(ctx, r)
+	_, err = p.Wait(ctx)
+	return err
 }
 
 func (in *inbox) validate(e *store.Envelope) error {
@@ -443,17 +421,18 @@ func (in *inbox) rollback(items []appendItem) {
 	}
 }
 
-// committed is called by the committer after an append's round: the
-// messages become claimable, or are forgotten if the round failed.
-func (in *inbox) committed(r *request, ok bool) {
-	if !ok {
-		in.rollback(r.items)
+// written is called by the log, in the order of the appends, once their
+// records are durable: the messages become claimable, or are forgotten if
+// the write failed.
+func (in *inbox) written(items []appendItem, pos []wal.Pos, err error) {
+	if err != nil {
+		in.rollback(items)
 		return
 	}
 	now := time.Now()
 	var f *flowQ
-	for i := range r.items {
-		it := &r.items[i]
+	for i := range items {
+		it := &items[i]
 		if it.fq != f {
 			if f != nil {
 				f.mu.Unlock()
@@ -461,7 +440,8 @@ func (in *inbox) committed(r *request, ok bool) {
 			f = it.fq
 			f.mu.Lock()
 		}
-		it.m.seq = it.seq
+		it.m.seq, it.m.pos = it.seq, pos[i]
+		in.segs.add(pos[i].Seg, 1)
 		it.fq.arrive(it.m, now)
 	}
 	if f != nil {
@@ -469,20 +449,20 @@ func (in *inbox) committed(r *request, ok bool) {
 	}
 }
 
-// retried is called by the committer once a retry's record is committed:
-// Claim can read it from Badger again.
-func (in *inbox) retried(r *request) {
-	r.fq.mu.Lock()
-	if r.m.retry == r {
-		r.m.retry = nil
-	}
-	r.fq.mu.Unlock()
+// appendItem is one message of an Append on its way into the log.
+type appendItem struct {
+	fq        *flowQ
+	m         *msg
+	hdr, rec  []byte
+	notBefore time.Time
+	seq       uint64
 }
 
 type claimed struct {
 	m   *msg
 	gen uint32
 	seq uint64
+	pos wal.Pos
 	rec []byte // a queued retry's record, read-only
 }
 
@@ -512,7 +492,7 @@ func (in *inbox) Claim(ctx context.Context, flow string, max int) ([]*store.Enve
 		f.setState(m, stClaimed)
 		m.deadline = now.Add(s.opts.LeaseTimeout)
 		m.lease = f.leases.PushBack(m)
-		p := claimed{m: m, gen: m.gen, seq: m.seq}
+		p := claimed{m: m, gen: m.gen, seq: m.seq, pos: m.pos}
 		if m.retry != nil {
 			p.rec = m.retry.rec
 		}
@@ -524,10 +504,10 @@ func (in *inbox) Claim(ctx context.Context, flow string, max int) ([]*store.Enve
 	}
 
 	var lost []claimed // in the index, not on disk
-	err := s.db.View(func(txn *badger.Txn) error {
+	err := func() error {
 		for _, p := range picked {
 			if p.rec != nil {
-				// The committer owns rec until it has written it: copy.
+				// The log owns rec until it has written it: copy.
 				e, err := decodeEnvelope(bytes.Clone(p.rec))
 				if err != nil {
 					return err
@@ -535,26 +515,23 @@ func (in *inbox) Claim(ctx context.Context, flow string, max int) ([]*store.Enve
 				out = append(out, e)
 				continue
 			}
-			item, err := txn.Get(inboxKey(pInboxRecord, flow, p.seq))
-			if errors.Is(err, badger.ErrKeyNotFound) {
+			b, err := in.log.Read(p.pos)
+			if err != nil {
 				lost = append(lost, p)
 				continue
 			}
+			_, _, _, rec, err := decodePut(b)
 			if err != nil {
-				return err
+				return fmt.Errorf("badgerstore: message %s/%d: %w", flow, p.seq, err)
 			}
-			b, err := item.ValueCopy(nil)
-			if err != nil {
-				return err
-			}
-			e, err := decodeEnvelope(b)
+			e, err := decodeEnvelope(rec)
 			if err != nil {
 				return fmt.Errorf("badgerstore: message %s/%d: %w", flow, p.seq, err)
 			}
 			out = append(out, e)
 		}
 		return nil
-	})
+	}()
 	if err != nil {
 		// Give them all back: the caller gets an error, not a partial claim.
 		f.mu.Lock()
@@ -569,11 +546,11 @@ func (in *inbox) Claim(ctx context.Context, flow string, max int) ([]*store.Enve
 	if len(lost) > 0 {
 		f.mu.Lock()
 		for _, p := range lost {
-			// Acked meanwhile by someone else (gen moved on), or a header
-			// without its record (never written together by this package:
-			// log it and drop it from the index).
+			// Acked meanwhile by someone else (gen moved on), or a record
+			// the log no longer has (its segment removed: never while the
+			// message is live, so log it and drop it from the index).
 			if p.m.gen == p.gen {
-				s.log.Warn("badgerstore: inbox header without a record; dropping it", "flow", flow, "id", p.m.id)
+				s.log.Warn("badgerstore: inbox record missing from the log; dropping it", "flow", flow, "id", p.m.id)
 				f.remove(p.m)
 			}
 		}
@@ -584,9 +561,10 @@ func (in *inbox) Claim(ctx context.Context, flow string, max int) ([]*store.Enve
 
 func (in *inbox) Ack(ctx context.Context, flow string, ids ...string) error {
 	return in.finish(ctx, flow, ids, func(f *flowQ, m *msg, seqs []uint64) []uint64 {
+		in.segs.add(m.pos.Seg, -1)
 		f.remove(m)
 		return append(seqs, m.seq)
-	}, reqAck)
+	}, true)
 }
 
 func (in *inbox) Release(ctx context.Context, flow string, ids ...string) error {
@@ -595,14 +573,14 @@ func (in *inbox) Release(ctx context.Context, flow string, ids ...string) error 
 			f.makeReady(m, time.Now())
 		}
 		return seqs
-	}, 0)
+	}, false)
 }
 
 // finish applies fn to each known, durable message among ids under the
 // flow's lock and, for acks, queues the deletes (under the lock, so the
 // committer sees them in the order the index changed).
 func (in *inbox) finish(ctx context.Context, flow string, ids []string,
-	fn func(*flowQ, *msg, []uint64) []uint64, kind reqKind) error {
+	fn func(*flowQ, *msg, []uint64) []uint64, ack bool) error {
 	s := in.s
 	if s.closed.Load() {
 		return store.ErrClosed
@@ -622,10 +600,13 @@ func (in *inbox) finish(ctx context.Context, flow string, ids []string,
 			seqs = fn(f, m, seqs)
 		}
 	}
-	if kind == reqAck && len(seqs) > 0 {
-		// A failed enqueue (the store is closing) loses the deletes, which
-		// is what a crash would do: the messages run again.
-		return s.c.enqueue(&request{kind: reqAck, flow: flow, seqs: seqs})
+	if ack && len(seqs) > 0 {
+		// Lazy. A failed enqueue (the store is closing) loses the acks,
+		// which is what a crash would do: the messages run again.
+		if _, err := in.log.Enqueue(false, [][]byte{encodeAck(flow, seqs)}, nil); err != nil {
+			return err
+		}
+		in.collect()
 	}
 	return nil
 }
@@ -658,8 +639,24 @@ func (in *inbox) Retry(ctx context.Context, e *store.Envelope) error {
 	// Lazy: if this write is lost in a crash, the message comes back with
 	// its previous NotBefore and attempts, so it runs sooner, never later,
 	// and is never lost.
-	r := &request{kind: reqRetry, flow: e.Flow, seqs: []uint64{m.seq}, hdr: hdr, rec: rec, fq: f, m: m}
-	if err := s.c.enqueue(r); err != nil {
+	r := &pendingRetry{rec: rec}
+	old := m.pos
+	if _, err := in.log.Enqueue(false, [][]byte{encodePut(e.Flow, m.seq, hdr, rec)}, func(pos []wal.Pos, err error) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		if m.retry != r {
+			return // a later retry is queued: it moves the count
+		}
+		m.retry = nil
+		if err != nil || f.msgs[m.id] != m {
+			// The log refuses writes now, or the message was acked
+			// meanwhile (the ack counted its old record out).
+			return
+		}
+		m.pos = pos[0]
+		in.segs.add(old.Seg, -1)
+		in.segs.add(pos[0].Seg, 1)
+	}); err != nil {
 		return err
 	}
 	m.retry = r

@@ -94,7 +94,7 @@ func auditKey(seq uint64) []byte {
 // every transaction the committer commits, so they are as durable as the
 // records they numbered.
 type counters struct {
-	seq   uint64 // last inbox sequence
+	seq   uint64 // last inbox sequence of the Badger-kept inbox (before the inbox's log)
 	rev   uint64 // last key revision
 	dl    uint64 // last dead-letter sequence
 	audit uint64 // last audit sequence

@@ -1,6 +1,7 @@
 package badgerstore
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -48,6 +49,7 @@ type Options struct {
 
 	// valueLogFileSize overrides the value log's file size (tests).
 	valueLogFileSize int64
+	inboxSegmentSize int64 // the inbox log's segments (tests make them small)
 }
 
 const (
@@ -171,7 +173,7 @@ func Open(dir string, opts Options) (*Store, error) {
 
 	ctr, err := s.loadCounters()
 	if err == nil {
-		err = s.inbox.rebuild(&ctr)
+		err = s.inbox.openLog(filepath.Join(dir, "inbox"))
 	}
 	if err != nil {
 		db.Close()
@@ -181,6 +183,10 @@ func Open(dir string, opts Options) (*Store, error) {
 	s.c.init(s, ctr)
 	s.bg.Add(1)
 	go s.c.loop()
+	if err := s.inbox.migrate(context.Background()); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("badgerstore: open %s: moving the inbox into its log: %w", dir, err)
+	}
 	if opts.GCInterval > 0 {
 		s.bg.Add(1)
 		go s.gcLoop()
@@ -264,6 +270,11 @@ func (s *Store) Close() error {
 			time.Sleep(time.Millisecond)
 		}
 		err := s.c.finalErr
+		if s.inbox.log != nil {
+			if lerr := s.inbox.log.Close(); lerr != nil && err == nil {
+				err = fmt.Errorf("badgerstore: closing the inbox log: %w", lerr)
+			}
+		}
 		if cerr := s.db.Close(); cerr != nil && err == nil {
 			err = fmt.Errorf("badgerstore: close: %w", cerr)
 		}

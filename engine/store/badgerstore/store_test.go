@@ -191,11 +191,11 @@ func TestLargeBodies(t *testing.T) {
 	check(open(t, dir, opts))
 }
 
-// TestGroupCommit: concurrent appenders share syncs.
+// TestGroupCommit: concurrent appenders share the inbox log's syncs.
 func TestGroupCommit(t *testing.T) {
 	s := open(t, t.TempDir(), badgerstore.Options{})
 	const writers, each = 8, 100
-	before := s.Syncs()
+	before := s.InboxSyncs()
 	var wg sync.WaitGroup
 	body := make([]byte, 5900)
 	for w := range writers {
@@ -209,7 +209,7 @@ func TestGroupCommit(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	syncs := s.Syncs() - before
+	syncs := s.InboxSyncs() - before
 	t.Logf("%d appends, %d syncs (%.3f per message)", writers*each, syncs, float64(syncs)/float64(writers*each))
 	if syncs >= writers*each {
 		t.Fatalf("%d syncs for %d appends: no group commit", syncs, writers*each)
@@ -224,7 +224,7 @@ func TestGroupCommit(t *testing.T) {
 func TestTwoAppendersShareSyncs(t *testing.T) {
 	s := open(t, t.TempDir(), badgerstore.Options{})
 	const each = 200
-	before := s.Syncs()
+	before := s.InboxSyncs()
 	var wg sync.WaitGroup
 	for w := range 2 {
 		wg.Go(func() {
@@ -237,7 +237,7 @@ func TestTwoAppendersShareSyncs(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	syncs := s.Syncs() - before
+	syncs := s.InboxSyncs() - before
 	t.Logf("%d appends by 2 goroutines, %d syncs", 2*each, syncs)
 	if syncs >= 2*each {
 		t.Fatalf("%d syncs for %d appends", syncs, 2*each)
@@ -253,12 +253,12 @@ func TestAcksSyncLazily(t *testing.T) {
 	if _, err := s.Inbox().Claim(ctx, "a", 1); err != nil {
 		t.Fatal(err)
 	}
-	before := s.Syncs()
+	before := s.InboxSyncs()
 	if err := s.Inbox().Ack(ctx, "a", "m"); err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(2 * time.Second)
-	for s.Syncs() == before {
+	for s.InboxSyncs() == before {
 		if time.Now().After(deadline) {
 			t.Fatal("ack never synced")
 		}

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -69,16 +70,32 @@ type Log struct {
 	kick    chan struct{}
 	done    chan struct{}
 
-	// syncs counts fdatasyncs, for tests and benchmarks.
-	syncs int
+	syncs     atomic.Int64 // fdatasyncs made
+	syncNanos atomic.Int64 // moving average of a sync's duration
 }
 
 type request struct {
 	recs    [][]byte
 	durable bool
+	done    func([]Pos, error)
 	pos     []Pos
 	err     error
 	written chan struct{} // closed once written (and synced, if durable)
+}
+
+// Pending is a queued append.
+type Pending struct{ r *request }
+
+// Wait waits for the append's records to be written (and synced, if it is
+// durable) and returns their positions. A cancelled ctx stops the wait,
+// not the write.
+func (p *Pending) Wait(ctx context.Context) ([]Pos, error) {
+	select {
+	case <-p.r.written:
+		return p.r.pos, p.r.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // Open opens the log in dir (creating dir if needed), calls replay for
@@ -241,12 +258,26 @@ func syncDir(dir string) error {
 // are written: with durable, once they are also synced. A cancelled ctx
 // stops the wait, not the write.
 func (l *Log) Append(ctx context.Context, durable bool, recs ...[]byte) ([]Pos, error) {
+	p, err := l.Enqueue(durable, recs, nil)
+	if err != nil {
+		return nil, err
+	}
+	return p.Wait(ctx)
+}
+
+// Enqueue queues recs without waiting. Appends are written in the order
+// they were queued; done, when not nil, is called by the writer in that
+// same order, once the records are written (and synced, if durable), and
+// before Wait returns: a caller that must see its appends complete in
+// order (an inbox's arrival order) does its bookkeeping there. done must
+// not block or call the log.
+func (l *Log) Enqueue(durable bool, recs [][]byte, done func([]Pos, error)) (*Pending, error) {
 	for _, r := range recs {
 		if len(r) > maxRecord {
 			return nil, fmt.Errorf("wal: a record of %d bytes is over %d", len(r), maxRecord)
 		}
 	}
-	r := &request{recs: recs, durable: durable, written: make(chan struct{})}
+	r := &request{recs: recs, durable: durable, done: done, written: make(chan struct{})}
 	l.qmu.Lock()
 	switch {
 	case l.closing:
@@ -263,12 +294,7 @@ func (l *Log) Append(ctx context.Context, durable bool, recs ...[]byte) ([]Pos, 
 	case l.kick <- struct{}{}:
 	default:
 	}
-	select {
-	case <-r.written:
-		return r.pos, r.err
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
+	return &Pending{r}, nil
 }
 
 // Read returns the payload at p, checking its checksum.
@@ -397,6 +423,12 @@ func (l *Log) loop() {
 		}
 		for _, r := range reqs {
 			r.err = err
+			if r.err != nil {
+				r.pos = nil
+			}
+			if r.done != nil {
+				r.done(r.pos, r.err)
+			}
 			close(r.written)
 		}
 		// Armed once per unsynced stretch, not pushed back by every lazy
@@ -405,6 +437,9 @@ func (l *Log) loop() {
 			lazy.Reset(l.opts.LazySync)
 			armed = true
 		}
+		if woke := durableCount(reqs); woke > 0 && !closing {
+			l.gather(woke)
+		}
 		if closing {
 			l.qmu.Lock()
 			rest := l.queue
@@ -412,11 +447,50 @@ func (l *Log) loop() {
 			l.qmu.Unlock()
 			for _, r := range rest {
 				r.err = ErrClosed
+				if r.done != nil {
+					r.done(nil, r.err)
+				}
 				close(r.written)
 			}
 			lazy.Stop()
 			return
 		}
+	}
+}
+
+func durableCount(reqs []*request) int {
+	n := 0
+	for _, r := range reqs {
+		if r.durable {
+			n++
+		}
+	}
+	return n
+}
+
+// maxGather bounds gather's wait.
+const maxGather = 500 * time.Microsecond
+
+// gather waits a little after a turn that woke woken durable callers, so
+// that their next appends share the next sync: without it two callers
+// appending in a loop fall into step with the writer, each alone in every
+// other turn, one sync per append. The wait ends as soon as as many
+// appends are queued, and never lasts more than a quarter of a sync (at
+// most maxGather): a lone caller loses nothing.
+func (l *Log) gather(woken int) {
+	window := min(maxGather, time.Duration(l.syncNanos.Load())/4)
+	if window <= 0 {
+		return
+	}
+	deadline := time.Now().Add(window)
+	for time.Now().Before(deadline) {
+		l.qmu.Lock()
+		n, closing := len(l.queue), l.closing
+		l.qmu.Unlock()
+		if n >= woken || closing {
+			return
+		}
+		time.Sleep(20 * time.Microsecond)
 	}
 }
 
@@ -473,6 +547,17 @@ func (l *Log) sync() error {
 	l.mu.RLock()
 	f := l.files[l.active]
 	l.mu.RUnlock()
-	l.syncs++
-	return fdatasync(f)
+	l.syncs.Add(1)
+	start := time.Now()
+	err := fdatasync(f)
+	d := int64(time.Since(start))
+	if avg := l.syncNanos.Load(); avg == 0 {
+		l.syncNanos.Store(d)
+	} else {
+		l.syncNanos.Store(avg + (d-avg)/8)
+	}
+	return err
 }
+
+// Syncs reports how many fdatasyncs the log has made.
+func (l *Log) Syncs() int64 { return l.syncs.Load() }

@@ -12,7 +12,9 @@ import (
 	"time"
 )
 
-func rec(i int) []byte { return []byte(fmt.Sprintf("record %04d %s", i, bytes.Repeat([]byte{'x'}, i%50))) }
+func rec(i int) []byte {
+	return []byte(fmt.Sprintf("record %04d %s", i, bytes.Repeat([]byte{'x'}, i%50)))
+}
 
 func open(t *testing.T, dir string, opts Options) (*Log, [][]byte, []Pos) {
 	t.Helper()
@@ -99,10 +101,10 @@ func TestGroupCommit(t *testing.T) {
 	}
 	wg.Wait()
 	must(t, l.Close())
-	if l.syncs >= writers*each/2 {
-		t.Fatalf("%d syncs for %d durable appends: no group commit", l.syncs, writers*each)
+	if l.Syncs() >= writers*each/2 {
+		t.Fatalf("%d syncs for %d durable appends: no group commit", l.Syncs(), writers*each)
 	}
-	t.Logf("%d syncs for %d durable appends", l.syncs, writers*each)
+	t.Logf("%d syncs for %d durable appends", l.Syncs(), writers*each)
 }
 
 // TestLazySync: a lazy append is readable at once and synced within
@@ -126,8 +128,8 @@ func TestLazySync(t *testing.T) {
 	}
 	// Stop the writer to read the counter safely.
 	must(t, l.Close())
-	if l.syncs < 3 {
-		t.Fatalf("%d syncs in 200 ms of lazy appends with LazySync 20 ms", l.syncs)
+	if l.Syncs() < 3 {
+		t.Fatalf("%d syncs in 200 ms of lazy appends with LazySync 20 ms", l.Syncs())
 	}
 }
 

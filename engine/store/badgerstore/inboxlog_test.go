@@ -1,0 +1,108 @@
+package badgerstore_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/transload/transload/engine/store/badgerstore"
+)
+
+// TestInboxMovesIntoItsLog: messages an older version kept in Badger are
+// moved into the inbox's log at Open, in their order and with their
+// bodies; their Badger keys are deleted, and a second Open finds nothing
+// to move.
+func TestInboxMovesIntoItsLog(t *testing.T) {
+	dir := t.TempDir()
+	s := open(t, dir, badgerstore.Options{GCInterval: -1})
+	for i := range 3 {
+		if err := s.PutOldInbox(uint64(10+i), env("orders", fmt.Sprint("old-", i), []byte(fmt.Sprintf(`{"n":%d}`, i)))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s = open(t, dir, badgerstore.Options{GCInterval: -1})
+	if n := s.OldInboxKeys(); n != 0 {
+		t.Fatalf("%d old inbox keys left in Badger", n)
+	}
+	if err := s.Inbox().Append(ctx, env("orders", "new", []byte(`{"n":3}`))); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s = open(t, dir, badgerstore.Options{GCInterval: -1})
+	got, err := s.Inbox().Claim(ctx, "orders", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, e := range got {
+		ids = append(ids, e.ID+" "+string(e.Body))
+	}
+	want := fmt.Sprint([]string{`old-0 {"n":0}`, `old-1 {"n":1}`, `old-2 {"n":2}`, `new {"n":3}`})
+	if fmt.Sprint(ids) != want {
+		t.Fatalf("claimed %v, want %v", ids, want)
+	}
+}
+
+// TestInboxLogSegmentsGo: once every message of a log segment is acked,
+// the segment is removed; a segment with a message still waiting stays,
+// and so does everything after it.
+func TestInboxLogSegmentsGo(t *testing.T) {
+	dir := t.TempDir()
+	opts := badgerstore.Options{GCInterval: -1}
+	badgerstore.SetInboxSegmentSize(&opts, 16<<10)
+	s := open(t, dir, opts)
+	body := make([]byte, 2000)
+	segs := func() int {
+		ents, _ := os.ReadDir(filepath.Join(dir, "inbox"))
+		return len(ents)
+	}
+	for i := range 100 {
+		if err := s.Inbox().Append(ctx, env("orders", fmt.Sprint("m", i), body)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	full := segs()
+	if full < 10 {
+		t.Fatalf("%d segments for 200 KB in 16 KB segments", full)
+	}
+	got, err := s.Inbox().Claim(ctx, "orders", 100)
+	if err != nil || len(got) != 100 {
+		t.Fatalf("claim: %d %v", len(got), err)
+	}
+	// Keep the first message: nothing can go.
+	var ids []string
+	for _, e := range got[1:] {
+		ids = append(ids, e.ID)
+	}
+	if err := s.Inbox().Ack(ctx, "orders", ids...); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if n := segs(); n < full {
+		t.Fatalf("%d segments of %d left while the first one holds a waiting message", n, full)
+	}
+	if err := s.Inbox().Ack(ctx, "orders", got[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for segs() > 2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d segments left after every message was acked", segs())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s = open(t, dir, opts)
+	if st, err := s.Inbox().Stats(ctx, "orders"); err != nil || st.Depth != 0 {
+		t.Fatalf("after a reopen: %+v %v", st, err)
+	}
+}
