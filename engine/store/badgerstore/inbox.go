@@ -516,9 +516,12 @@ func (in *inbox) Claim(ctx context.Context, flow string, max int) ([]*store.Enve
 				continue
 			}
 			b, err := in.log.Read(p.pos)
-			if err != nil {
+			if errors.Is(err, wal.ErrGone) {
 				lost = append(lost, p)
 				continue
+			}
+			if err != nil {
+				return err
 			}
 			_, _, _, rec, err := decodePut(b)
 			if err != nil {

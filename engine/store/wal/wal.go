@@ -40,6 +40,8 @@ type Options struct {
 var (
 	ErrClosed  = errors.New("wal: closed")
 	ErrCorrupt = errors.New("wal: corrupt record")
+	// ErrGone is a Read of a segment RemoveBelow removed.
+	ErrGone = errors.New("wal: segment removed")
 )
 
 const (
@@ -303,7 +305,7 @@ func (l *Log) Read(p Pos) ([]byte, error) {
 	f := l.files[p.Seg]
 	l.mu.RUnlock()
 	if f == nil {
-		return nil, fmt.Errorf("wal: segment %016x is gone", p.Seg)
+		return nil, fmt.Errorf("wal: segment %016x: %w", p.Seg, ErrGone)
 	}
 	buf := make([]byte, headerSize+p.Len)
 	if _, err := f.ReadAt(buf, p.Off); err != nil {
