@@ -256,6 +256,13 @@ func decodeRun(b *hcl.Block, file, dir string, opts Options, configs map[string]
 	if run.Flow == nil {
 		return nil, append(diags, undefinedTarget("flow", flowName, sortedKeys(cfg.Flows), content.Attributes["flow"].Expr.Range()))
 	}
+	for _, sink := range sortedKeys(run.DeliveredBefore) {
+		if cfg.Sinks[sink] == nil {
+			d := undefinedTarget("sink", sink, sortedKeys(cfg.Sinks), content.Attributes["delivered_before"].Expr.Range())
+			d.Summary = "delivered_before names an unknown sink"
+			diags = append(diags, d)
+		}
+	}
 	for _, mb := range content.Blocks.OfType("mock") {
 		m, d := decodeMock(mb, cfg, ctx)
 		diags = append(diags, d...)

@@ -2,8 +2,11 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/transload/transload/builtin"
@@ -90,8 +93,12 @@ func NewEvaluator(cfg *dsl.Config, o EvalOptions) (*Evaluator, error) {
 		h.mock = mock
 		handles[name] = h
 	}
+	keys := o.Store.Keys()
+	if o.DeliveredBefore != nil {
+		keys = deliveredBefore{KeyStore: keys, refs: o.DeliveredBefore}
+	}
 	ev.x = &deps{
-		keys:     o.Store.Keys(),
+		keys:     keys,
 		sink:     func(name string) *sinkHandle { return handles[name] },
 		enqueue:  func(ctx context.Context, env *store.Envelope) error { return o.Store.Inbox().Append(ctx, env) },
 		now:      o.Now,
@@ -99,8 +106,6 @@ func NewEvaluator(cfg *dsl.Config, o EvalOptions) (*Evaluator, error) {
 		owner:    "eval",
 		inflight: newKeyset(),
 		dry:      !o.Record,
-
-		deliveredBefore: o.DeliveredBefore,
 	}
 	return ev, nil
 }
@@ -231,4 +236,37 @@ func (o *Outcome) JSON() ([]byte, error) {
 		m["error"] = o.Error
 	}
 	return builtin.AppendJSON(nil, m)
+}
+
+// deliveredBefore is the key store of an evaluation with
+// EvalOptions.DeliveredBefore: where the store has no record, a dedupe key
+// reads as completed by an earlier version of another body with these
+// refs, and the ledger of each sink named as a done delivery with its ref.
+// The engine then does what it does for an update, on its usual path.
+type deliveredBefore struct {
+	store.KeyStore
+	refs map[string]string
+}
+
+func (k deliveredBefore) Get(ctx context.Context, key string) (store.Entry, error) {
+	e, err := k.KeyStore.Get(ctx, key)
+	if !errors.Is(err, store.ErrNotFound) {
+		return e, err
+	}
+	var v any
+	switch {
+	case strings.HasPrefix(key, "dedupe/"):
+		v = dedupeRecord{Message: "delivered_before", Refs: k.refs}
+	case strings.HasPrefix(key, "ledger/"):
+		sink, _, _ := strings.Cut(strings.TrimPrefix(key, "ledger/"), "/")
+		ref, ok := k.refs[sink]
+		if !ok {
+			return e, err
+		}
+		v = ledgerRecord{State: "done", Ref: ref, Message: "delivered_before"}
+	default:
+		return e, err
+	}
+	b, _ := json.Marshal(v)
+	return store.Entry{Key: key, Value: b}, nil
 }

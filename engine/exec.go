@@ -89,10 +89,6 @@ type deps struct {
 	// dry runs without writing anything: no store writes, no sink calls
 	// (sinks answer from their capture), no enqueues.
 	dry bool
-	// deliveredBefore (eval, flow tests) makes every key one an earlier
-	// version completed, delivered to these sinks with these refs: what
-	// an update would do, without the store holding that version.
-	deliveredBefore map[string]string
 }
 
 // flowRuntime is one flow of one version, ready to run messages.
@@ -506,15 +502,6 @@ func (x *deps) dedupe(ctx context.Context, rt *flowRuntime, st *state, step *dsl
 			st.update = true
 		case !replay:
 			return nil, false, &businessError{reason: "DUPLICATE_CONFLICT", msg: fmt.Sprintf("key %q was completed before (message %s) with a different body", key, rec.Message)}
-		}
-	case errors.Is(err, store.ErrNotFound) && x.deliveredBefore != nil:
-		// An earlier version, of another body, delivered as given.
-		maps.Copy(refs, x.deliveredBefore)
-		switch {
-		case step.Dedupe.OnChange == "update":
-			st.update = true
-		case !replay:
-			return nil, false, &businessError{reason: "DUPLICATE_CONFLICT", msg: fmt.Sprintf("key %q was completed before (delivered_before) with a different body", key)}
 		}
 	case !errors.Is(err, store.ErrNotFound):
 		return nil, false, &errRetry{err: fmt.Errorf("reading dedupe key: %w", err), policy: dsl.DefaultPolicy}

@@ -124,14 +124,6 @@ func (x *deps) ledgerDeliver(ctx context.Context, h *sinkHandle, d *connector.De
 		}
 	case !errors.Is(err, store.ErrNotFound):
 		return nil, false, &errRetry{err: fmt.Errorf("reading the ledger: %w", err), policy: dsl.DefaultPolicy}
-	default:
-		if ref, ok := x.deliveredBefore[h.name]; ok {
-			// Eval's stand-in for a done record of an earlier version.
-			if !d.Update {
-				return &connector.Response{Ref: ref}, true, nil
-			}
-			d.Replacing, d.PreviousRef = true, ref
-		}
 	}
 	if x.dry {
 		resp, err := h.deliver(ctx, d, true)

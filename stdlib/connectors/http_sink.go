@@ -434,7 +434,7 @@ func refAt(v any, path string) string {
 			return ""
 		}
 	}
-	return refOf(map[string]any{"id": v})
+	return refString(v)
 }
 
 // Find reads find_url: 200 means the document exists (its answer is
@@ -702,14 +702,21 @@ func (r *httpResult) response() *connector.Response {
 // refOf is the "id" field of a decoded answer, or "".
 func refOf(body any) string {
 	if m, ok := body.(map[string]any); ok {
-		switch id := m["id"].(type) {
-		case string:
-			return id
-		case int64:
-			return strconv.FormatInt(id, 10)
-		case builtin.Decimal:
-			return id.String()
-		}
+		return refString(m["id"])
+	}
+	return ""
+}
+
+// refString is an id as text: a string, or a number as written; "" for
+// anything else.
+func refString(v any) string {
+	switch id := v.(type) {
+	case string:
+		return id
+	case int64:
+		return strconv.FormatInt(id, 10)
+	case builtin.Decimal:
+		return id.String()
 	}
 	return ""
 }

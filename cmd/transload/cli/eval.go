@@ -86,6 +86,12 @@ count as completed before by an earlier version, delivered to SINK as REF
 					a.printDiagnostics(cfg, diags)
 					return errFailed
 				}
+				for sink := range before {
+					if cfg.Sinks[sink] == nil {
+						fmt.Fprintf(a.stderr, "Error: --delivered-before names sink %q, which the flows do not define\n", sink)
+						return errFailed
+					}
+				}
 				w, err := a.newWiring()
 				if err != nil {
 					return err

@@ -22,9 +22,9 @@
 // Badger transaction (several only when Badger's per-transaction limit,
 // 15 % of a memtable, is reached), calls db.Sync once, and wakes the whole
 // round by closing one channel. While it syncs, the next round queues up,
-// so under load one fsync serves many callers (BenchmarkAppendGroupCommit
-// reports syncs per message) and a lone caller waits for exactly one write
-// and one sync. After a round that woke callers, the committer waits up to
+// so under load one fsync serves many callers (BenchmarkApplyCAS
+// reports syncs per operation) and a lone caller waits for exactly one
+// write and one sync. After a round that woke callers, the committer waits up to
 // a quarter of a sync (at most 500 µs) for as many new requests as it woke:
 // without that, two callers writing in a loop fall into step with the
 // committer and each gets a sync of its own.

@@ -3,6 +3,7 @@ package badgerstore
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"sync"
@@ -160,6 +161,10 @@ func (in *inbox) openLog(dir string) error {
 		return nil
 	}
 	l, err := wal.Open(dir, wal.Options{LazySync: lazySyncInterval, SegmentSize: in.s.opts.inboxSegmentSize}, replay)
+	if errors.Is(err, wal.ErrCorrupt) {
+		return fmt.Errorf("the inbox log in %s is damaged (%w): restore the data directory from a backup (transload restore), "+
+			"or move the damaged segment out of %s to start without the messages it holds", dir, err, dir)
+	}
 	if err != nil {
 		return err
 	}
