@@ -28,8 +28,12 @@ type scheduler struct {
 	stopCh   chan struct{}
 	loopDone chan struct{}
 	running  sync.WaitGroup
-	procCtx  context.Context
-	cancel   context.CancelFunc
+	// jobs hands messages to idle workers; pool counts the workers.
+	jobs      chan func()
+	pool      sync.WaitGroup
+	closeJobs sync.Once
+	procCtx   context.Context
+	cancel    context.CancelFunc
 }
 
 type flowSched struct {
@@ -53,6 +57,7 @@ func newScheduler(e *Engine, workers int) *scheduler {
 		e: e, workers: workers, slots: make(chan struct{}, workers),
 		flows: map[string]*flowSched{}, wake: make(chan struct{}, 1),
 		stopCh: make(chan struct{}), loopDone: make(chan struct{}),
+		jobs:    make(chan func()),
 		procCtx: ctx, cancel: cancel,
 	}
 }
@@ -230,7 +235,7 @@ func (s *scheduler) loop() {
 		s.mu.Unlock()
 		for _, env := range envs {
 			s.running.Add(1)
-			go func() {
+			s.dispatch(func() {
 				defer s.running.Done()
 				defer func() {
 					<-s.slots
@@ -240,7 +245,32 @@ func (s *scheduler) loop() {
 					s.kick()
 				}()
 				s.e.process(s.procCtx, env)
-			}()
+			})
+		}
+	}
+}
+
+// dispatch runs job on an idle worker goroutine, or on a new one when all
+// are busy (never more than the slots, which bound the jobs running).
+// Workers live until the scheduler stops: a message's run needs tens of
+// kilobytes of stack, which a new goroutine would grow, copying it, every
+// time.
+func (s *scheduler) dispatch(job func()) {
+	select {
+	case s.jobs <- job:
+	default:
+		s.pool.Add(1)
+		go s.worker(job)
+	}
+}
+
+func (s *scheduler) worker(job func()) {
+	defer s.pool.Done()
+	for {
+		job()
+		var ok bool
+		if job, ok = <-s.jobs; !ok {
+			return
 		}
 	}
 }
@@ -279,6 +309,9 @@ func (s *scheduler) stop(ctx context.Context) {
 		<-done
 	}
 	s.cancel()
+	// Nothing runs and the loop is gone: the idle workers can go.
+	s.closeJobs.Do(func() { close(s.jobs) })
+	s.pool.Wait()
 }
 
 // waitIdle waits until no flow has a ready or claimed message and nothing

@@ -505,6 +505,14 @@ func (in *inbox) Claim(ctx context.Context, flow string, max int) ([]*store.Enve
 
 	var lost []claimed // in the index, not on disk
 	err := func() error {
+		// One read for the records that are near each other in the log.
+		var at []wal.Pos
+		for _, p := range picked {
+			if p.rec == nil {
+				at = append(at, p.pos)
+			}
+		}
+		bodies, errs := in.log.ReadMany(at)
 		for _, p := range picked {
 			if p.rec != nil {
 				// The log owns rec until it has written it: copy.
@@ -515,7 +523,8 @@ func (in *inbox) Claim(ctx context.Context, flow string, max int) ([]*store.Enve
 				out = append(out, e)
 				continue
 			}
-			b, err := in.log.Read(p.pos)
+			b, err := bodies[0], errs[0]
+			bodies, errs = bodies[1:], errs[1:]
 			if errors.Is(err, wal.ErrGone) {
 				lost = append(lost, p)
 				continue

@@ -1,6 +1,7 @@
 package wal
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -50,6 +52,9 @@ const (
 	suffix      = ".wal"
 	defaultSize = 64 << 20
 	defaultLazy = 100 * time.Millisecond
+	// maxKeptBuffer bounds the write buffer kept between batches: a rare
+	// huge batch does not pin its memory.
+	maxKeptBuffer = 4 << 20
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -63,7 +68,8 @@ type Log struct {
 	mu     sync.RWMutex // guards files, active
 	files  map[uint64]*os.File
 	active uint64
-	size   int64 // of the active segment; the writer's
+	size   int64  // of the active segment; the writer's
+	wbuf   []byte // the writer's buffer
 
 	qmu     sync.Mutex // guards queue, closing, failed
 	queue   []*request
@@ -311,10 +317,83 @@ func (l *Log) Read(p Pos) ([]byte, error) {
 	if _, err := f.ReadAt(buf, p.Off); err != nil {
 		return nil, fmt.Errorf("wal: reading %016x@%d: %w", p.Seg, p.Off, err)
 	}
+	return checkRecord(p, buf)
+}
+
+// checkRecord checks the frame of the record at p, read into buf (its
+// header and body), and returns the body.
+func checkRecord(p Pos, buf []byte) ([]byte, error) {
 	if int(binary.LittleEndian.Uint32(buf)) != p.Len || crc32.Checksum(buf[headerSize:], castagnoli) != binary.LittleEndian.Uint32(buf[4:]) {
 		return nil, fmt.Errorf("wal: %016x@%d: %w", p.Seg, p.Off, ErrCorrupt)
 	}
 	return buf[headerSize:], nil
+}
+
+// Read coalescing: records of one segment closer than readGap are read
+// with the bytes between them, in spans of at most readSpan, so that a
+// claim of records appended together costs one read, not one per record.
+const (
+	readGap  = 4 << 10
+	readSpan = 1 << 20
+)
+
+// ReadMany reads the records at ps, as Read does each, and returns their
+// bodies and errors in the order of ps. Records near each other on disk
+// are read together. The bodies may share memory; do not write to them.
+func (l *Log) ReadMany(ps []Pos) ([][]byte, []error) {
+	bodies, errs := make([][]byte, len(ps)), make([]error, len(ps))
+	order := make([]int, len(ps))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		if c := cmp.Compare(ps[a].Seg, ps[b].Seg); c != 0 {
+			return c
+		}
+		return cmp.Compare(ps[a].Off, ps[b].Off)
+	})
+	for len(order) > 0 {
+		first := ps[order[0]]
+		end := first.Off + int64(headerSize+first.Len)
+		n := 1
+		for ; n < len(order); n++ {
+			p := ps[order[n]]
+			pend := p.Off + int64(headerSize+p.Len)
+			if p.Seg != first.Seg || p.Off < end || p.Off-end > readGap || pend-first.Off > readSpan {
+				break
+			}
+			end = pend
+		}
+		span := order[:n]
+		order = order[n:]
+		if n == 1 {
+			bodies[span[0]], errs[span[0]] = l.Read(first)
+			continue
+		}
+		l.mu.RLock()
+		f := l.files[first.Seg]
+		l.mu.RUnlock()
+		var buf []byte
+		var err error
+		if f == nil {
+			err = fmt.Errorf("wal: segment %016x: %w", first.Seg, ErrGone)
+		} else {
+			buf = make([]byte, end-first.Off)
+			if _, rerr := f.ReadAt(buf, first.Off); rerr != nil {
+				err = fmt.Errorf("wal: reading %016x@%d: %w", first.Seg, first.Off, rerr)
+			}
+		}
+		for _, i := range span {
+			if err != nil {
+				errs[i] = err
+				continue
+			}
+			p := ps[i]
+			at := p.Off - first.Off
+			bodies[i], errs[i] = checkRecord(p, buf[at:at+int64(headerSize+p.Len):at+int64(headerSize+p.Len)])
+		}
+	}
+	return bodies, errs
 }
 
 // Active returns the number of the segment being written.
@@ -477,19 +556,23 @@ const maxGather = 500 * time.Microsecond
 // that their next appends share the next sync: without it two callers
 // appending in a loop fall into step with the writer, each alone in every
 // other turn, one sync per append. The wait ends as soon as as many
-// appends are queued, and never lasts more than a quarter of a sync (at
-// most maxGather): a lone caller loses nothing.
+// appends have come on top of those already queued (which arrived during
+// the sync, and are not the woken callers'), and never lasts more than a
+// quarter of a sync (at most maxGather): a lone caller loses nothing.
 func (l *Log) gather(woken int) {
 	window := min(maxGather, time.Duration(l.syncNanos.Load())/4)
 	if window <= 0 {
 		return
 	}
 	deadline := time.Now().Add(window)
+	l.qmu.Lock()
+	want := len(l.queue) + woken
+	l.qmu.Unlock()
 	for time.Now().Before(deadline) {
 		l.qmu.Lock()
 		n, closing := len(l.queue), l.closing
 		l.qmu.Unlock()
-		if n >= woken || closing {
+		if n >= want || closing {
 			return
 		}
 		time.Sleep(20 * time.Microsecond)
@@ -499,7 +582,13 @@ func (l *Log) gather(woken int) {
 // write appends the records of reqs to the active segment, rotating when
 // it is full, and sets their positions.
 func (l *Log) write(reqs []*request) error {
-	var buf []byte
+	// The buffer is the writer's, kept from batch to batch.
+	buf := l.wbuf[:0]
+	defer func() {
+		if cap(buf) <= maxKeptBuffer {
+			l.wbuf = buf[:0]
+		}
+	}()
 	flush := func() error {
 		if len(buf) == 0 {
 			return nil

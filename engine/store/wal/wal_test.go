@@ -236,3 +236,51 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// TestReadMany: records asked for in any order, across segments, with
+// gaps, come back in the order asked, read together where they are close;
+// a removed segment and a damaged record fail only their own records.
+func TestReadMany(t *testing.T) {
+	dir := t.TempDir()
+	l, _, _ := open(t, dir, Options{SegmentSize: 4 << 10})
+	defer l.Close()
+	ctx := context.Background()
+	var pos []Pos
+	for i := range 300 {
+		p, err := l.Append(ctx, false, rec(i))
+		must(t, err)
+		pos = append(pos, p...)
+	}
+	// Every third record, from the end backwards: gaps, several segments.
+	var ask []Pos
+	var want [][]byte
+	for i := len(pos) - 1; i >= 0; i -= 3 {
+		ask = append(ask, pos[i])
+		want = append(want, rec(i))
+	}
+	got, errs := l.ReadMany(ask)
+	for i := range ask {
+		if errs[i] != nil || !bytes.Equal(got[i], want[i]) {
+			t.Fatalf("record %v: %q, %v; want %q", ask[i], got[i], errs[i], want[i])
+		}
+	}
+	// Damage one record on disk, and remove the first segment.
+	victim := pos[len(pos)-2]
+	f, err := os.OpenFile(filepath.Join(dir, fmt.Sprintf("%016x%s", victim.Seg, suffix)), os.O_RDWR, 0)
+	must(t, err)
+	_, err = f.WriteAt([]byte("!"), victim.Off+headerSize+1)
+	must(t, err)
+	must(t, f.Close())
+	must(t, l.RemoveBelow(ctx, pos[0].Seg+1))
+	ask = []Pos{pos[len(pos)-1], victim, pos[0], pos[len(pos)-3]}
+	got, errs = l.ReadMany(ask)
+	if errs[0] != nil || !bytes.Equal(got[0], rec(len(pos)-1)) || errs[3] != nil || !bytes.Equal(got[3], rec(len(pos)-3)) {
+		t.Fatalf("good records beside bad ones: %q %v, %q %v", got[0], errs[0], got[3], errs[3])
+	}
+	if !errors.Is(errs[1], ErrCorrupt) {
+		t.Fatalf("damaged record: %v", errs[1])
+	}
+	if !errors.Is(errs[2], ErrGone) {
+		t.Fatalf("record of a removed segment: %v", errs[2])
+	}
+}
