@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"maps"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/transload/transload/builtin"
@@ -521,13 +522,23 @@ func (x *deps) dedupe(ctx context.Context, rt *flowRuntime, st *state, step *dsl
 // hashOf is the hash of a document's canonical JSON: two documents with
 // the same content have the same hash whatever their key order.
 func hashOf(v any) string {
-	b, err := builtin.AppendJSON(nil, v)
+	bp := hashBuffers.Get().(*[]byte)
+	b, err := builtin.AppendJSON((*bp)[:0], v)
 	if err != nil {
-		b = fmt.Append(nil, v)
+		b = fmt.Append((*bp)[:0], v)
 	}
 	sum := sha256.Sum256(b)
+	if cap(b) <= 64<<10 {
+		*bp = b
+		hashBuffers.Put(bp)
+	}
 	return hex.EncodeToString(sum[:16])
 }
+
+// hashBuffers keep the buffers documents are encoded into to be hashed:
+// every message hashes one, and growing a new buffer each time was a
+// tenth of what the pipeline allocated.
+var hashBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return &b }}
 
 func (x *deps) validate(st *state, step *dsl.Step) *failure {
 	for _, r := range step.Validate.Rules {

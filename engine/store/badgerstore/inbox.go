@@ -293,11 +293,13 @@ func (in *inbox) Append(ctx context.Context, msgs ...*store.Envelope) error {
 		if err := in.validate(e); err != nil {
 			return err
 		}
-		items[i] = appendItem{
-			hdr:       encodeHeader(e.ID, e.NotBefore),
-			rec:       encodeEnvelope(e),
-			notBefore: e.NotBefore,
-		}
+		// The envelope is encoded behind room for the log record's
+		// prefix, which needs the sequence number taken later: the body
+		// is copied once, not twice.
+		hdr := encodeHeader(e.ID, e.NotBefore)
+		room := putRoom(e.Flow, hdr)
+		buf := appendEnvelope(make([]byte, room, room+envelopeSize(e)), e)
+		items[i] = appendItem{hdr: hdr, rec: buf[room:], framed: buf, notBefore: e.NotBefore}
 	}
 	// Reserve room in every flow touched, all or nothing. Flows are locked
 	// in name order so that concurrent multi-flow appends cannot deadlock.
@@ -379,7 +381,7 @@ func (in *inbox) Append(ctx context.Context, msgs ...*store.Envelope) error {
 	recs := make([][]byte, len(keep))
 	for i := range keep {
 		keep[i].seq = in.seq.Add(1)
-		recs[i] = encodePut(keep[i].fq.name, keep[i].seq, keep[i].hdr, keep[i].rec)
+		recs[i] = encodePutInto(keep[i].framed, keep[i].fq.name, keep[i].seq, keep[i].hdr)
 	}
 	p, err := in.log.Enqueue(true, recs, func(pos []wal.Pos, err error) { in.written(keep, pos, err) })
 	if err != nil {
@@ -451,9 +453,11 @@ func (in *inbox) written(items []appendItem, pos []wal.Pos, err error) {
 
 // appendItem is one message of an Append on its way into the log.
 type appendItem struct {
-	fq        *flowQ
-	m         *msg
-	hdr, rec  []byte
+	fq       *flowQ
+	m        *msg
+	hdr, rec []byte
+	// framed is rec behind the room encodePutInto fills.
+	framed    []byte
 	notBefore time.Time
 	seq       uint64
 }

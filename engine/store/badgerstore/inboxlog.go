@@ -3,6 +3,7 @@ package badgerstore
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"sort"
@@ -34,6 +35,26 @@ func encodePut(flow string, seq uint64, hdr, rec []byte) []byte {
 	e.bytes(hdr)
 	e.b = append(e.b, rec...)
 	return e.b
+}
+
+// putRoom is the room encodePutInto needs in front of a record.
+func putRoom(flow string, hdr []byte) int {
+	return 1 + 3*binary.MaxVarintLen64 + len(flow) + len(hdr)
+}
+
+// encodePutInto returns what encodePut returns for the record at the end
+// of framed, writing the prefix into the room in front of it (putRoom
+// bytes) instead of copying the record.
+func encodePutInto(framed []byte, flow string, seq uint64, hdr []byte) []byte {
+	var a [128]byte
+	e := encoder{b: a[:0]}
+	e.byte(logPut)
+	e.uvarint(seq)
+	e.str(flow)
+	e.bytes(hdr)
+	start := putRoom(flow, hdr) - len(e.b)
+	copy(framed[start:], e.b)
+	return framed[start:]
 }
 
 func encodeAck(flow string, seqs []uint64) []byte {
