@@ -1,6 +1,7 @@
 package connectors
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -8,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -70,7 +72,8 @@ var FileSourceSpec = &connector.ConfigSpec{
 		{
 			Name: "format", Type: cty.String, OneOf: []string{frameJSON, frameJSONL, frameCSV, frameX12, frameXML},
 			Doc: "How a file is cut into messages. \"json\", \"xml\" and \"x12\": the whole file is one message " +
-				"(the X12 codec splits transaction sets). \"jsonl\": one message per non-empty line. \"csv\": one message " +
+				"(the X12 codec splits transaction sets). \"jsonl\": one message per non-empty line; the file is read as a stream, " +
+				"so its size is not bounded by memory. \"csv\": one message " +
 				"per data row, whose body is the header line and that row, so the CSV decoder sees a one-row file. " +
 				"By default it follows the flow's format (csv for a csv flow, the whole file otherwise, and for a csv flow whose schema is a list of rows).",
 			Example: `format = "jsonl"`,
@@ -460,6 +463,10 @@ func (s *FileSource) recoverClaimed(ctx, submitCtx context.Context) {
 // ends midway the file stays in .processing for the next start.
 func (s *FileSource) process(ctx, submitCtx context.Context, name string) {
 	claimed := filepath.Join(s.processing, name)
+	if s.format == frameJSONL {
+		s.processLines(ctx, submitCtx, name)
+		return
+	}
 	data, err := os.ReadFile(claimed)
 	if err != nil {
 		s.fail(name, fmt.Errorf("cannot read the file: %w", err))
@@ -475,22 +482,106 @@ func (s *FileSource) process(ctx, submitCtx context.Context, name string) {
 		return
 	}
 	for start := 0; start < len(msgs); start += fileBatchSize {
-		batch := msgs[start:min(start+fileBatchSize, len(msgs))]
-		if ctx.Err() != nil {
-			s.log.Info("closing midway; the file will be processed again on the next start", "file", claimed, "submitted", start)
-			return
-		}
-		if err := submitRetry(ctx, submitCtx, s.params.Ingress, s.log, batch); err != nil {
-			s.log.Info("stopped midway; the file will be processed again on the next start", "file", claimed, "submitted", start)
+		if !s.submit(ctx, submitCtx, claimed, msgs[start:min(start+fileBatchSize, len(msgs))], start) {
 			return
 		}
 	}
+	s.finish(name, len(msgs))
+}
+
+// processLines is process for JSON Lines, streamed: a file of any size
+// is read twice (the content hash that names its messages, and a check of
+// every line, then the messages), holding one batch of lines at a time,
+// never the whole file.
+func (s *FileSource) processLines(ctx, submitCtx context.Context, name string) {
+	claimed := filepath.Join(s.processing, name)
+	f, err := os.Open(claimed)
+	if err != nil {
+		s.fail(name, fmt.Errorf("cannot read the file: %w", err))
+		return
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		s.fail(name, fmt.Errorf("cannot read the file: %w", err))
+		return
+	}
+	// The first pass checks every line before any goes in, so that a bad
+	// line fails the whole file, as a file framed in memory does.
+	h := sha256.New()
+	if err := eachLine(io.TeeReader(f, h), func(n int, line []byte) error {
+		if !utf8.Valid(line) {
+			return fmt.Errorf("line %d is not valid UTF-8", n)
+		}
+		return nil
+	}); err != nil {
+		s.fail(name, err)
+		return
+	}
+	idBase := fileIDBase(name, h, info.ModTime()) // the time is kept by the claim's rename
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		s.fail(name, fmt.Errorf("cannot read the file: %w", err))
+		return
+	}
+	path := filepath.Join(s.dir, name)
+	batch := make([]connector.Message, 0, fileBatchSize)
+	sent := 0
+	errStopped := errors.New("stopped")
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if !s.submit(ctx, submitCtx, claimed, batch, sent) {
+			return errStopped
+		}
+		sent += len(batch)
+		batch = batch[:0]
+		return nil
+	}
+	err = eachLine(f, func(n int, line []byte) error {
+		batch = append(batch, lineMessage(bytes.Clone(line), n, idBase, path, name))
+		if len(batch) == fileBatchSize {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	if errors.Is(err, errStopped) {
+		return
+	}
+	if err != nil {
+		s.log.Error("reading a claimed file failed; it will be processed again on the next start", "file", claimed, "error", err)
+		return
+	}
+	s.finish(name, sent)
+}
+
+// submit submits one batch of a claimed file's messages (from its start-th
+// message on); false means the source is stopping, and the file stays
+// claimed for the next start.
+func (s *FileSource) submit(ctx, submitCtx context.Context, claimed string, batch []connector.Message, start int) bool {
+	if ctx.Err() != nil {
+		s.log.Info("closing midway; the file will be processed again on the next start", "file", claimed, "submitted", start)
+		return false
+	}
+	if err := submitRetry(ctx, submitCtx, s.params.Ingress, s.log, batch); err != nil {
+		s.log.Info("stopped midway; the file will be processed again on the next start", "file", claimed, "submitted", start)
+		return false
+	}
+	return true
+}
+
+// finish moves a claimed file whose messages are all in to done_dir.
+func (s *FileSource) finish(name string, messages int) {
+	claimed := filepath.Join(s.processing, name)
 	target, err := moveUnique(claimed, s.doneDir, name)
 	if err != nil {
 		s.log.Error("moving a processed file to done_dir failed; it will be processed again on the next start", "file", claimed, "error", err)
 		return
 	}
-	s.log.Debug("file processed", "file", filepath.Join(s.dir, name), "messages", len(msgs), "moved_to", target)
+	s.log.Debug("file processed", "file", filepath.Join(s.dir, name), "messages", messages, "moved_to", target)
 }
 
 // fail moves a claimed file to failed_dir with an error file beside it.
@@ -540,16 +631,22 @@ var utf8BOM = []byte("\xEF\xBB\xBF")
 func frameFile(format, name, path string, data []byte, stamp time.Time) ([]connector.Message, error) {
 	h := sha256.New()
 	h.Write(data)
-	if !stamp.IsZero() {
-		h.Write([]byte(stamp.UTC().Format(time.RFC3339Nano)))
-	}
-	idBase := name + "@" + hex.EncodeToString(h.Sum(nil)[:6])
+	idBase := fileIDBase(name, h, stamp)
 	// Each message gets its own headers map: the engine may add to it.
 	headers := func() map[string]string { return map[string]string{"file-name": name} }
+	if format == frameJSONL {
+		var msgs []connector.Message
+		err := eachLine(bytes.NewReader(data), func(n int, line []byte) error {
+			if !utf8.Valid(line) {
+				return fmt.Errorf("line %d is not valid UTF-8", n)
+			}
+			msgs = append(msgs, lineMessage(bytes.Clone(line), n, idBase, path, name))
+			return nil
+		})
+		return msgs, err
+	}
 	data = bytes.TrimPrefix(data, utf8BOM)
 	switch format {
-	case frameJSONL:
-		return frameJSONLines(data, idBase, path, headers)
 	case frameCSV:
 		return frameCSVRows(data, idBase, path, headers)
 	default:
@@ -563,29 +660,55 @@ func frameFile(format, name, path string, data []byte, stamp time.Time) ([]conne
 	}
 }
 
-func frameJSONLines(data []byte, idBase, path string, headers func() map[string]string) ([]connector.Message, error) {
-	var msgs []connector.Message
-	n := 0
-	for len(data) > 0 {
-		n++
-		line := data
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			line, data = data[:i], data[i+1:]
-		} else {
-			data = nil
-		}
-		line = bytes.TrimSuffix(line, []byte{'\r'})
-		if len(bytes.TrimSpace(line)) == 0 {
-			continue
-		}
-		if !utf8.Valid(line) {
-			return nil, fmt.Errorf("line %d is not valid UTF-8", n)
-		}
-		ln := strconv.Itoa(n)
-		line = line[:len(line):len(line)] // an append to one body must not overwrite the next
-		msgs = append(msgs, connector.Message{Body: line, Headers: headers(), Origin: "file " + path + ":" + ln, ID: idBase + ":" + ln})
+// fileIDBase is the start of the ids of a file's messages: its name, and
+// a short hash of its content (written to h) and its time.
+func fileIDBase(name string, h hash.Hash, stamp time.Time) string {
+	if !stamp.IsZero() {
+		h.Write([]byte(stamp.UTC().Format(time.RFC3339Nano)))
 	}
-	return msgs, nil
+	return name + "@" + hex.EncodeToString(h.Sum(nil)[:6])
+}
+
+// lineMessage is the message of line n of a JSON Lines file.
+func lineMessage(body []byte, n int, idBase, path, name string) connector.Message {
+	ln := strconv.Itoa(n)
+	// Each message gets its own headers map: the engine may add to it.
+	return connector.Message{Body: body, Headers: map[string]string{"file-name": name}, Origin: "file " + path + ":" + ln, ID: idBase + ":" + ln}
+}
+
+// eachLine calls fn with every line of r that is not blank, numbered from
+// 1 (blank lines count), without its line ending, and without a UTF-8 byte
+// order mark at the start of the first. line is only valid during the
+// call. Lines of any length are read.
+func eachLine(r io.Reader, fn func(n int, line []byte) error) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	var long []byte
+	for n := 1; ; n++ {
+		line, err := br.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			long = append(long[:0], line...)
+			for errors.Is(err, bufio.ErrBufferFull) {
+				line, err = br.ReadSlice('\n')
+				long = append(long, line...)
+			}
+			line = long
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			return err
+		}
+		if n == 1 {
+			line = bytes.TrimPrefix(line, utf8BOM)
+		}
+		line = bytes.TrimSuffix(bytes.TrimSuffix(line, []byte{'\n'}), []byte{'\r'})
+		if len(bytes.TrimSpace(line)) > 0 {
+			if err := fn(n, line); err != nil {
+				return err
+			}
+		}
+		if err != nil { // io.EOF
+			return nil
+		}
+	}
 }
 
 func frameCSVRows(data []byte, idBase, path string, headers func() map[string]string) ([]connector.Message, error) {

@@ -1,6 +1,7 @@
 package connectors
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -290,6 +291,49 @@ func TestFileSourceFollowsFlowFormat(t *testing.T) {
 				t.Fatalf("bodies %q, want %q", got, c.want)
 			}
 		})
+	}
+}
+
+// TestFileSourceStreamsJSONLines: a JSON Lines file is read as a stream,
+// and gives the messages framing it in memory gives: a byte order mark,
+// CRLF endings, blank lines and a line longer than the read buffer.
+func TestFileSourceStreamsJSONLines(t *testing.T) {
+	r := newFileRig(t, true, "json", map[string]cty.Value{"format": str("jsonl")})
+	var b strings.Builder
+	b.WriteString("\xEF\xBB\xBF")
+	for i := 1; i <= 300; i++ {
+		switch i {
+		case 7:
+			b.WriteString("\r\n")
+		case 150:
+			fmt.Fprintf(&b, "{\"n\":%d,\"note\":%q}\r\n", i, strings.Repeat("long ", 40_000))
+		default:
+			fmt.Fprintf(&b, "{\"n\":%d}\r\n", i)
+		}
+	}
+	data := b.String()
+	r.write("big.jsonl", data)
+	r.start()
+	r.waitDone()
+	got := r.ing.messages()
+	info, err := os.Stat(filepath.Join(r.dir, "done", "big.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := frameFile("jsonl", "big.jsonl", filepath.Join(r.dir, "big.jsonl"), []byte(data), info.ModTime())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 299 || len(got) != len(want) {
+		t.Fatalf("%d messages streamed, %d framed in memory; want 299", len(got), len(want))
+	}
+	for i := range want {
+		if got[i].ID != want[i].ID || got[i].Origin != want[i].Origin || !bytes.Equal(got[i].Body, want[i].Body) {
+			t.Fatalf("message %d: %q %q (%d bytes), want %q %q (%d bytes)", i, got[i].ID, got[i].Origin, len(got[i].Body), want[i].ID, want[i].Origin, len(want[i].Body))
+		}
+	}
+	if string(got[0].Body) != `{"n":1}` || !strings.HasSuffix(got[148].ID, ":150") || len(got[148].Body) < 200_000 {
+		t.Fatalf("first %q, long line %q of %d bytes", got[0].Body, got[148].ID, len(got[148].Body))
 	}
 }
 
