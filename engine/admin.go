@@ -212,10 +212,12 @@ func writeError(w http.ResponseWriter, status int, err error) {
 
 // Status is what /-/status reports.
 type Status struct {
-	Version    string                `json:"version"`
-	Generation int64                 `json:"generation"`
-	StartedAt  time.Time             `json:"started_at"`
-	Ready      bool                  `json:"ready"`
+	Version    string    `json:"version"`
+	Generation int64     `json:"generation"`
+	StartedAt  time.Time `json:"started_at"`
+	Ready      bool      `json:"ready"`
+	// AcceptOnly is true when messages are stored and not processed.
+	AcceptOnly bool                  `json:"accept_only,omitempty"`
 	LastReload *ReloadResult         `json:"last_reload"`
 	Routes     []string              `json:"routes"`
 	Flows      map[string]FlowStatus `json:"flows"`
@@ -238,7 +240,7 @@ func (e *Engine) Status(ctx interface {
 	Err() error
 	Value(any) any
 }) *Status {
-	st := &Status{StartedAt: e.startedAt, Ready: e.ready.Load(), LastReload: e.LastReload(), Flows: map[string]FlowStatus{}, Sinks: map[string]SinkState{}, Routes: []string{}}
+	st := &Status{StartedAt: e.startedAt, Ready: e.ready.Load(), AcceptOnly: e.opts.AcceptOnly, LastReload: e.LastReload(), Flows: map[string]FlowStatus{}, Sinks: map[string]SinkState{}, Routes: []string{}}
 	v := e.Current()
 	if v == nil {
 		return st

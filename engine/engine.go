@@ -59,6 +59,10 @@ type Options struct {
 	Addr string
 	// Once processes what the batch sources hold, then Run returns.
 	Once bool
+	// AcceptOnly runs the sources and stores what they accept, durably,
+	// without processing it: the messages wait in the inbox for a start
+	// without it (an ERP maintenance window; measuring ingress alone).
+	AcceptOnly bool
 	// Watch reloads on every change to the flow files.
 	Watch bool
 	// NoSources builds versions without starting sources (tests).
@@ -198,6 +202,9 @@ func (e *Engine) LastReload() *ReloadResult { return e.lastReload.Load() }
 // and the workers. With invalid flows it returns ErrInvalidFlows and the
 // diagnostics.
 func (e *Engine) Start(ctx context.Context) (hcl.Diagnostics, error) {
+	if e.opts.Once && e.opts.AcceptOnly {
+		return nil, errors.New("once and accept-only exclude each other: a run that processes nothing would never finish")
+	}
 	e.startedAt = e.now()
 	cfg, g, diags := e.compile()
 	if diags.HasErrors() {

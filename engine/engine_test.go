@@ -901,3 +901,36 @@ func TestWhen(t *testing.T) {
 		t.Fatalf("counts %v", c)
 	}
 }
+
+// TestAcceptOnly: an engine started with AcceptOnly stores what it is
+// given and processes none of it; the next start without it delivers it.
+func TestAcceptOnly(t *testing.T) {
+	h := newHarness(t, basicFlow, connector.IdempotencyKey)
+	accept := h.opts
+	accept.AcceptOnly = true
+	h.engine = engine.New(accept)
+	h.start()
+	h.submit("orders", order(1, "10.00"), order(2, "20.00"))
+	st := h.engine.Status(context.Background())
+	if !st.AcceptOnly || st.Flows["orders"].Depth != 2 {
+		t.Fatalf("status: accept_only %v, depth %d; want true, 2", st.AcceptOnly, st.Flows["orders"].Depth)
+	}
+	time.Sleep(200 * time.Millisecond) // what a running scheduler would need to take them
+	if s := h.sinks["erp"]; s != nil && len(s.keys()) > 0 {
+		t.Fatalf("delivered %v while accepting only", s.keys())
+	}
+	h.stop()
+
+	h.engine = engine.New(h.opts)
+	h.start()
+	h.idle()
+	if got := h.sink("erp").keys(); len(got) != 2 {
+		t.Fatalf("delivered %v after the start without AcceptOnly, want 2 orders", got)
+	}
+
+	once := h.opts
+	once.Once, once.AcceptOnly = true, true
+	if _, err := engine.New(once).Start(context.Background()); err == nil || !strings.Contains(err.Error(), "exclude each other") {
+		t.Fatalf("once with accept-only started: %v", err)
+	}
+}

@@ -100,6 +100,8 @@ type harness struct {
 	sinks  map[string]*memSink
 	idem   map[string]connector.Idempotency
 	engine *engine.Engine
+	// opts built engine; a test may build another on the same store.
+	opts engine.Options
 }
 
 const orderSchema = `{"type":"object","required":["id"],"properties":{
@@ -147,12 +149,13 @@ func newHarnessWith(t *testing.T, flows string, idem connector.Idempotency, wrap
 		st = wrap(st)
 	}
 	opts := dsl.Options{Registry: funcs.Registry(), Connectors: reg, Formats: []string{"json", "csv"}}
-	h.engine = engine.New(engine.Options{
+	h.opts = engine.Options{
 		FlowsDir: h.dir, DataDir: t.TempDir(),
 		Load:       func(dir string) (*dsl.Config, hcl.Diagnostics) { return dsl.Load(dir, opts) },
 		LoadFS:     func(fsys engine.FS) (*dsl.Config, hcl.Diagnostics) { return dsl.LoadFS(fsys, h.dir, opts) },
 		Connectors: reg, Codecs: codec.Codecs(), Store: st, Now: h.clock.Now, Workers: 16,
-	})
+	}
+	h.engine = engine.New(h.opts)
 	return h
 }
 

@@ -63,6 +63,10 @@ func newScheduler(e *Engine, workers int) *scheduler {
 }
 
 func (s *scheduler) start() {
+	if s.e.opts.AcceptOnly {
+		close(s.loopDone) // no loop: nothing is claimed
+		return
+	}
 	if flows, err := s.e.opts.Store.Inbox().Flows(context.Background()); err == nil {
 		// Messages left from before a restart, for flows the current
 		// version may or may not still have.

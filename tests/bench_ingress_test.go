@@ -50,19 +50,28 @@ func BenchmarkHTTPIngress(b *testing.B) {
 	for sc.Scan() {
 		bodies = append(bodies, append([]byte(nil), sc.Bytes()...))
 	}
-	b.Run("transload", func(b *testing.B) {
-		// As transload run does: GOMAXPROCS is the CPUs (-cpu N; run under
-		// taskset -c 0 for one), the engine takes ProcsFor of them.
-		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(engine.ProcsFor(runtime.GOMAXPROCS(0))))
-		for i := 0; i < b.N; i++ {
-			b.StopTimer()
-			addr, stop := startIngressEngine(b)
-			b.StartTimer()
-			postAll(b, "http://"+addr+"/webhooks/orders", bodies)
-			b.StopTimer()
-			stop()
-		}
-	})
+	// "transload" processes the orders meanwhile, on the same CPUs;
+	// "transload-accept-only" (transload run --accept-only) only takes them
+	// in, which is what the references do.
+	for _, side := range []struct {
+		name       string
+		acceptOnly bool
+	}{{"transload", false}, {"transload-accept-only", true}} {
+		acceptOnly := side.acceptOnly
+		b.Run(side.name, func(b *testing.B) {
+			// As transload run does: GOMAXPROCS is the CPUs (-cpu N; run
+			// under taskset -c 0 for one), the engine takes ProcsFor of them.
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(engine.ProcsFor(runtime.GOMAXPROCS(0))))
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				addr, stop := startIngressEngine(b, acceptOnly)
+				b.StartTimer()
+				postAll(b, "http://"+addr+"/webhooks/orders", bodies)
+				b.StopTimer()
+				stop()
+			}
+		})
+	}
 	// The same server writing to Badger, and to one plain file with one
 	// fdatasync per batch: no store at all, the floor of this machine.
 	for name, w := range map[string]func() batchWriter{"reference": badgerBatch, "reference-file": fileBatch} {
@@ -127,8 +136,9 @@ func postAll(b *testing.B, url string, bodies [][]byte) {
 }
 
 // startIngressEngine runs the pipeline flow of BenchmarkPipeline with a
-// webhook source instead of a drop folder.
-func startIngressEngine(tb testing.TB) (string, func()) {
+// webhook source instead of a drop folder, processing what comes in
+// unless acceptOnly.
+func startIngressEngine(tb testing.TB, acceptOnly bool) (string, func()) {
 	dir := tb.TempDir()
 	flows := filepath.Join(dir, "flows")
 	must(tb, os.MkdirAll(flows, 0o755))
@@ -150,6 +160,7 @@ func startIngressEngine(tb testing.TB) (string, func()) {
 		FlowsDir: flows, DataDir: filepath.Join(dir, "data"),
 		Load:       func(d string) (*dsl.Config, hcl.Diagnostics) { return dsl.Load(d, lo) },
 		Connectors: w.Connectors, Codecs: w.Codecs, Store: st, Addr: addr, Workers: 256, Stdout: io.Discard,
+		AcceptOnly: acceptOnly,
 	})
 	if diags, err := e.Start(context.Background()); err != nil {
 		tb.Fatalf("%v %v", err, diags)

@@ -427,3 +427,17 @@ flow %q {
 		t.Fatalf("%d warnings:\n%s", n, out.String())
 	}
 }
+
+// TestRunAcceptOnlyExcludesOnce: a batch run that processes nothing would
+// never end; the flags say so before anything opens.
+func TestRunAcceptOnlyExcludesOnce(t *testing.T) {
+	dir := t.TempDir()
+	var out strings.Builder
+	code := cli.Main([]string{"run", "--once", "--accept-only", "--data", filepath.Join(dir, "data"), dir}, nil, &out, &out)
+	if code == 0 || !strings.Contains(out.String(), "--once and --accept-only exclude each other") {
+		t.Fatalf("exit %d:\n%s", code, out.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "data")); err == nil {
+		t.Fatal("the data directory was opened")
+	}
+}

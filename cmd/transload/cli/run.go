@@ -33,6 +33,7 @@ type runFlags struct {
 	loadFlags
 	data, addr string
 	once       bool
+	acceptOnly bool
 	logLevel   string
 	logFormat  string
 	drain      time.Duration
@@ -58,6 +59,10 @@ With --once it processes what the file and batch sources hold, waits until
 the inboxes are empty, prints a summary and exits: for batch jobs. It
 listens only when --addr is given.
 
+With --accept-only it takes in and stores what the sources receive, and
+processes nothing: during an ERP's maintenance window, say. What it took
+waits in the inbox and goes at the next start without the flag.
+
 SIGINT or SIGTERM stops accepting, lets in-flight messages finish (up to
 --drain), and leaves the rest in the inbox for the next start.`,
 		Args: cobra.MaximumNArgs(1),
@@ -73,6 +78,7 @@ SIGINT or SIGTERM stops accepting, lets in-flight messages finish (up to
 	c.Flags().StringVar(&rf.data, "data", ".transload", "the data directory: inboxes, dedupe keys, the ledger, dead letters, outboxes")
 	c.Flags().StringVar(&rf.addr, "addr", "127.0.0.1:8080", "listen address for webhooks and the admin API (empty: none; with --once, none unless given)")
 	c.Flags().BoolVar(&rf.once, "once", false, "process what the file and batch sources hold, then exit")
+	c.Flags().BoolVar(&rf.acceptOnly, "accept-only", false, "store what the sources receive, process nothing (it waits in the inbox for a start without the flag)")
 	c.Flags().StringVar(&rf.logLevel, "log-level", "info", "debug, info, warn or error")
 	c.Flags().StringVar(&rf.logFormat, "log-format", "text", "text or json")
 	c.Flags().DurationVar(&rf.drain, "drain", 30*time.Second, "how long a shutdown waits for in-flight messages")
@@ -146,13 +152,16 @@ func (a *app) engineOptions(dir string, rf runFlags, st store.Store, log *slog.L
 			return dsl.LoadFS(fsys, abs, lo)
 		},
 		Connectors: w.Connectors, Codecs: w.Codecs, Store: st,
-		Addr: rf.addr, Once: rf.once, Logger: log, Stdout: a.stdout,
+		Addr: rf.addr, Once: rf.once, AcceptOnly: rf.acceptOnly, Logger: log, Stdout: a.stdout,
 		Workers: rf.workers, ShutdownTimeout: rf.drain,
 		AdminToken: os.Getenv("TRANSLOAD_ADMIN_TOKEN"),
 	}, nil
 }
 
 func (a *app) run(c *cobra.Command, dir string, rf runFlags) error {
+	if rf.once && rf.acceptOnly {
+		return a.usageError(c, "--once and --accept-only exclude each other: a run that processes nothing would never finish")
+	}
 	if rf.once && !c.Flags().Changed("addr") {
 		// A batch job needs no listener, and one on the default address
 		// would collide with the transload serving on this machine.
@@ -203,6 +212,9 @@ func (a *app) run(c *cobra.Command, dir string, rf runFlags) error {
 		listening = "listening on http://" + addr
 	}
 	fmt.Fprintf(a.stderr, "Transload: %d flow(s) from %s (version %s), %s, data in %s\n", len(v.Config.Flows), dir, v.ID, listening, rf.data)
+	if rf.acceptOnly {
+		fmt.Fprintf(a.stderr, "Accepting only: messages are stored and not processed until a start without --accept-only\n")
+	}
 	if rf.once {
 		err := e.WaitOnce(ctx)
 		_ = e.Stop(context.Background())
