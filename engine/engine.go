@@ -554,6 +554,9 @@ func (e *Engine) record(ctx context.Context, rt *flowRuntime, env *store.Envelop
 }
 
 func (e *Engine) logOutcome(env *store.Envelope, o *Outcome) {
+	if !e.log.Enabled(context.Background(), slog.LevelInfo) {
+		return // at warn and above: not even the attributes are built
+	}
 	attrs := []any{"flow", env.Flow, "message", env.ID, "outcome", o.Outcome}
 	if o.Part != "" {
 		attrs = append(attrs, "part", o.Part)
