@@ -50,35 +50,39 @@ func BenchmarkHTTPIngress(b *testing.B) {
 	for sc.Scan() {
 		bodies = append(bodies, append([]byte(nil), sc.Bytes()...))
 	}
-	// "transload" processes the orders meanwhile, on the same CPUs;
-	// "transload-accept-only" (transload run --accept-only) only takes them
-	// in, which is what the references do.
-	for _, side := range []struct {
-		name       string
-		acceptOnly bool
-	}{{"transload", false}, {"transload-accept-only", true}} {
-		acceptOnly := side.acceptOnly
-		b.Run(side.name, func(b *testing.B) {
-			// As transload run does: GOMAXPROCS is the CPUs (-cpu N; run
-			// under taskset -c 0 for one), the engine takes ProcsFor of them.
-			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(engine.ProcsFor(runtime.GOMAXPROCS(0))))
-			for i := 0; i < b.N; i++ {
-				b.StopTimer()
-				addr, stop := startIngressEngine(b, acceptOnly)
-				b.StartTimer()
-				postAll(b, "http://"+addr+"/webhooks/orders", bodies)
-				b.StopTimer()
-				stop()
-			}
-		})
+	// Each side starts a server, is timed while the clients post, and
+	// stops it.
+	type side struct {
+		name  string
+		procs func(cpus int) int
+		start func(testing.TB) (addr string, stop func())
 	}
-	// The same server writing to Badger, and to one plain file with one
-	// fdatasync per batch: no store at all, the floor of this machine.
-	for name, w := range map[string]func() batchWriter{"reference": badgerBatch, "reference-file": fileBatch} {
-		b.Run(name, func(b *testing.B) {
+	engineSide := func(acceptOnly bool) func(testing.TB) (string, func()) {
+		return func(tb testing.TB) (string, func()) { return startIngressEngine(tb, acceptOnly) }
+	}
+	refSide := func(w func() batchWriter) func(testing.TB) (string, func()) {
+		return func(tb testing.TB) (string, func()) { return startReferenceIngress(tb, w) }
+	}
+	same := func(cpus int) int { return cpus }
+	for _, sd := range []side{
+		// Processing the orders meanwhile, on the same CPUs; as transload
+		// run does, the engine takes ProcsFor of the CPUs (-cpu N; run
+		// under taskset -c 0 for one).
+		{"transload", engine.ProcsFor, engineSide(false)},
+		// transload run --accept-only: taking them in only, as the
+		// references do.
+		{"transload-accept-only", engine.ProcsFor, engineSide(true)},
+		// The same server writing to Badger, and to one plain file with
+		// one fdatasync per batch: no store at all, the floor of this
+		// machine.
+		{"reference", same, refSide(badgerBatch)},
+		{"reference-file", same, refSide(fileBatch)},
+	} {
+		b.Run(sd.name, func(b *testing.B) {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(sd.procs(runtime.GOMAXPROCS(0))))
 			for i := 0; i < b.N; i++ {
 				b.StopTimer()
-				addr, stop := startReferenceIngress(b, w)
+				addr, stop := sd.start(b)
 				b.StartTimer()
 				postAll(b, "http://"+addr+"/webhooks/orders", bodies)
 				b.StopTimer()
