@@ -631,6 +631,32 @@ func TestUpdateNamesTheDelivered(t *testing.T) {
 	}
 }
 
+// TestUpdateAnsweredWithoutRef: a target that answers an update with no
+// id (204 No Content) still holds the document its first version made: the
+// ledger keeps that ref, so the next update names it too.
+func TestUpdateAnsweredWithoutRef(t *testing.T) {
+	h := newHarness(t, updateRefsFlow, connector.IdempotencyKey)
+	h.start()
+	erp := h.sink("erp")
+	erp.mu.Lock()
+	erp.updateNoRef = true
+	erp.mu.Unlock()
+	for _, total := range []string{"1.00", "2.00", "3.00"} {
+		h.submit("orders", order(7, total))
+		h.idle()
+	}
+	erp.mu.Lock()
+	defer erp.mu.Unlock()
+	var got []string
+	for _, d := range erp.delivered {
+		got = append(got, fmt.Sprintf("%q %v %q", d.Body.(map[string]any)["erp_id"], d.Replacing, d.PreviousRef))
+	}
+	want := []string{`"" false ""`, `"doc-7" true "doc-7"`, `"doc-7" true "doc-7"`}
+	if !slices.Equal(got, want) || len(h.deadLetters()) != 0 {
+		t.Fatalf("deliveries %q, want %q; dead letters %v", got, want, reasons(h.deadLetters()))
+	}
+}
+
 const plainFlow = `
 sink "mem" "erp" {}
 

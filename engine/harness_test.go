@@ -52,6 +52,8 @@ type memSink struct {
 	fail  func(n int, d *connector.Delivery) error
 	found map[string]bool
 	clock *clock
+	// updateNoRef answers an update without a ref, as some targets do.
+	updateNoRef bool
 }
 
 func (s *memSink) Deliver(ctx context.Context, d *connector.Delivery) (*connector.Response, error) {
@@ -65,6 +67,9 @@ func (s *memSink) Deliver(ctx context.Context, d *connector.Delivery) (*connecto
 		}
 	}
 	s.delivered = append(s.delivered, d)
+	if s.updateNoRef && d.Replacing {
+		return &connector.Response{Status: 204}, nil
+	}
 	return &connector.Response{Status: 200, Ref: "doc-" + d.Key, Body: map[string]any{"id": "doc-" + d.Key}}, nil
 }
 
