@@ -1,6 +1,7 @@
 package badgerstore_test
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -104,5 +105,54 @@ func TestInboxLogSegmentsGo(t *testing.T) {
 	s = open(t, dir, opts)
 	if st, err := s.Inbox().Stats(ctx, "orders"); err != nil || st.Depth != 0 {
 		t.Fatalf("after a reopen: %+v %v", st, err)
+	}
+}
+
+// TestClaimGivesBackOnReadError: a claim whose records cannot be read (a
+// damaged segment) fails as a whole and gives every message back, ready
+// for the next claim, rather than dropping the ones it could not read;
+// once the damage is mended they are claimed.
+func TestClaimGivesBackOnReadError(t *testing.T) {
+	dir := t.TempDir()
+	s := open(t, dir, badgerstore.Options{GCInterval: -1})
+	for i := range 3 {
+		if err := s.Inbox().Append(ctx, env("orders", fmt.Sprint("m", i), []byte(fmt.Sprintf(`{"order":"body-%d"}`, i)))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ents, err := os.ReadDir(filepath.Join(dir, "inbox"))
+	if err != nil || len(ents) != 1 {
+		t.Fatalf("segments %v %v", ents, err)
+	}
+	seg := filepath.Join(dir, "inbox", ents[0].Name())
+	data, err := os.ReadFile(seg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := bytes.Index(data, []byte("body-1"))
+	if at < 0 {
+		t.Fatal("body-1 not in the log")
+	}
+	damage := func(b byte) {
+		f, err := os.OpenFile(seg, os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if _, err := f.WriteAt([]byte{b}, int64(at)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	damage('B')
+	if got, err := s.Inbox().Claim(ctx, "orders", 10); err == nil {
+		t.Fatalf("claimed %d messages from a damaged log", len(got))
+	}
+	if st, err := s.Inbox().Stats(ctx, "orders"); err != nil || st.Ready != 3 || st.Claimed != 0 {
+		t.Fatalf("after the failed claim: %+v %v; want 3 ready", st, err)
+	}
+	damage('b')
+	got, err := s.Inbox().Claim(ctx, "orders", 10)
+	if err != nil || len(got) != 3 {
+		t.Fatalf("claim after the repair: %d %v", len(got), err)
 	}
 }
