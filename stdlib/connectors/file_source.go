@@ -72,9 +72,9 @@ var FileSourceSpec = &connector.ConfigSpec{
 		{
 			Name: "format", Type: cty.String, OneOf: []string{frameJSON, frameJSONL, frameCSV, frameX12, frameXML},
 			Doc: "How a file is cut into messages. \"json\", \"xml\" and \"x12\": the whole file is one message " +
-				"(the X12 codec splits transaction sets). \"jsonl\": one message per non-empty line; the file is read as a stream, " +
-				"so its size is not bounded by memory. \"csv\": one message " +
+				"(the X12 codec splits transaction sets). \"jsonl\": one message per non-empty line. \"csv\": one message " +
 				"per data row, whose body is the header line and that row, so the CSV decoder sees a one-row file. " +
+				"JSON Lines and CSV files are read as a stream, so their size is not bounded by memory. " +
 				"By default it follows the flow's format (csv for a csv flow, the whole file otherwise, and for a csv flow whose schema is a list of rows).",
 			Example: `format = "jsonl"`,
 		},
@@ -463,8 +463,8 @@ func (s *FileSource) recoverClaimed(ctx, submitCtx context.Context) {
 // ends midway the file stays in .processing for the next start.
 func (s *FileSource) process(ctx, submitCtx context.Context, name string) {
 	claimed := filepath.Join(s.processing, name)
-	if s.format == frameJSONL {
-		s.processLines(ctx, submitCtx, name)
+	if each := rowsOf(s.format); each != nil {
+		s.processStream(ctx, submitCtx, name, each)
 		return
 	}
 	data, err := os.ReadFile(claimed)
@@ -489,11 +489,11 @@ func (s *FileSource) process(ctx, submitCtx context.Context, name string) {
 	s.finish(name, len(msgs))
 }
 
-// processLines is process for JSON Lines, streamed: a file of any size
-// is read twice (the content hash that names its messages, and a check of
-// every line, then the messages), holding one batch of lines at a time,
-// never the whole file.
-func (s *FileSource) processLines(ctx, submitCtx context.Context, name string) {
+// processStream is process for the formats cut into one message per line
+// or row, streamed: a file of any size is read twice (the content hash
+// that names its messages, and a check of every row, then the messages),
+// holding one batch of rows at a time, never the whole file.
+func (s *FileSource) processStream(ctx, submitCtx context.Context, name string, each rowFunc) {
 	claimed := filepath.Join(s.processing, name)
 	f, err := os.Open(claimed)
 	if err != nil {
@@ -506,15 +506,10 @@ func (s *FileSource) processLines(ctx, submitCtx context.Context, name string) {
 		s.fail(name, fmt.Errorf("cannot read the file: %w", err))
 		return
 	}
-	// The first pass checks every line before any goes in, so that a bad
-	// line fails the whole file, as a file framed in memory does.
+	// The first pass checks every row before any goes in, so that a bad
+	// one fails the whole file, as a file framed in memory does.
 	h := sha256.New()
-	if err := eachLine(io.TeeReader(f, h), func(n int, line []byte) error {
-		if !utf8.Valid(line) {
-			return fmt.Errorf("line %d is not valid UTF-8", n)
-		}
-		return nil
-	}); err != nil {
+	if err := each(io.TeeReader(f, h), func(int, []byte) error { return nil }); err != nil {
 		s.fail(name, err)
 		return
 	}
@@ -538,8 +533,8 @@ func (s *FileSource) processLines(ctx, submitCtx context.Context, name string) {
 		batch = batch[:0]
 		return nil
 	}
-	err = eachLine(f, func(n int, line []byte) error {
-		batch = append(batch, lineMessage(bytes.Clone(line), n, idBase, path, name))
+	err = each(f, func(n int, body []byte) error {
+		batch = append(batch, rowMessage(bytes.Clone(body), n, idBase, path, name))
 		if len(batch) == fileBatchSize {
 			return flush()
 		}
@@ -634,21 +629,16 @@ func frameFile(format, name, path string, data []byte, stamp time.Time) ([]conne
 	idBase := fileIDBase(name, h, stamp)
 	// Each message gets its own headers map: the engine may add to it.
 	headers := func() map[string]string { return map[string]string{"file-name": name} }
-	if format == frameJSONL {
+	if each := rowsOf(format); each != nil {
 		var msgs []connector.Message
-		err := eachLine(bytes.NewReader(data), func(n int, line []byte) error {
-			if !utf8.Valid(line) {
-				return fmt.Errorf("line %d is not valid UTF-8", n)
-			}
-			msgs = append(msgs, lineMessage(bytes.Clone(line), n, idBase, path, name))
+		err := each(bytes.NewReader(data), func(n int, body []byte) error {
+			msgs = append(msgs, rowMessage(bytes.Clone(body), n, idBase, path, name))
 			return nil
 		})
 		return msgs, err
 	}
 	data = bytes.TrimPrefix(data, utf8BOM)
 	switch format {
-	case frameCSV:
-		return frameCSVRows(data, idBase, path, headers)
 	default:
 		if len(bytes.TrimSpace(data)) == 0 {
 			return nil, errors.New("the file is empty")
@@ -669,8 +659,35 @@ func fileIDBase(name string, h hash.Hash, stamp time.Time) string {
 	return name + "@" + hex.EncodeToString(h.Sum(nil)[:6])
 }
 
-// lineMessage is the message of line n of a JSON Lines file.
-func lineMessage(body []byte, n int, idBase, path, name string) connector.Message {
+// rowFunc calls fn with the body of every message of the file r holds,
+// and the line it starts on; body is only valid during the call. An error
+// names the line.
+type rowFunc func(r io.Reader, fn func(line int, body []byte) error) error
+
+// rowsOf returns the rowFunc of a format cut into one message per line or
+// row, or nil for a format whose file is one message.
+func rowsOf(format string) rowFunc {
+	switch format {
+	case frameJSONL:
+		return jsonLines
+	case frameCSV:
+		return csvRows
+	}
+	return nil
+}
+
+// jsonLines is the rowFunc of JSON Lines: every line that is not blank.
+func jsonLines(r io.Reader, fn func(int, []byte) error) error {
+	return eachLine(r, func(n int, line []byte) error {
+		if !utf8.Valid(line) {
+			return fmt.Errorf("line %d is not valid UTF-8", n)
+		}
+		return fn(n, line)
+	})
+}
+
+// rowMessage is the message of the row starting on line n of a file.
+func rowMessage(body []byte, n int, idBase, path, name string) connector.Message {
 	ln := strconv.Itoa(n)
 	// Each message gets its own headers map: the engine may add to it.
 	return connector.Message{Body: body, Headers: map[string]string{"file-name": name}, Origin: "file " + path + ":" + ln, ID: idBase + ":" + ln}
@@ -711,36 +728,73 @@ func eachLine(r io.Reader, fn func(n int, line []byte) error) error {
 	}
 }
 
-func frameCSVRows(data []byte, idBase, path string, headers func() map[string]string) ([]connector.Message, error) {
-	r := csv.NewReader(bytes.NewReader(data))
-	// The delimiter the csv codec will find in each row's body: a
-	// semicolon export with decimal commas (24,99) is rows of semicolons.
-	r.Comma = csvdoc.DetectDelimiter(data)
-	r.ReuseRecord = true
-	if _, err := r.Read(); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, nil // an empty export: nothing to do
-		}
-		return nil, fmt.Errorf("the header is not valid CSV: %w", err)
+// csvRows is the rowFunc of CSV: one body per data row, the header line
+// and the row's own bytes, so the CSV decoder sees a one-row file in the
+// delimiter the file uses. The delimiter is found in the header line (its
+// first 64 KiB).
+func csvRows(r io.Reader, fn func(int, []byte) error) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	if bom, _ := br.Peek(len(utf8BOM)); bytes.Equal(bom, utf8BOM) {
+		_, _ = br.Discard(len(utf8BOM))
 	}
-	header := trimEOL(data[:r.InputOffset()])
-	var msgs []connector.Message
-	for {
-		start := r.InputOffset()
-		_, err := r.Read()
+	head, _ := br.Peek(64 << 10)
+	// A semicolon export with decimal commas (24,99) is rows of semicolons.
+	comma := csvdoc.DetectDelimiter(head)
+	w := &window{r: br}
+	cr := csv.NewReader(w)
+	cr.Comma = comma
+	cr.ReuseRecord = true
+	if _, err := cr.Read(); err != nil {
 		if errors.Is(err, io.EOF) {
-			return msgs, nil
+			return nil // an empty export: nothing to do
+		}
+		return fmt.Errorf("the header is not valid CSV: %w", err)
+	}
+	header := bytes.Clone(trimEOL(w.bytes(0, cr.InputOffset())))
+	w.drop(cr.InputOffset())
+	var body []byte
+	for {
+		start := cr.InputOffset()
+		_, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("invalid CSV: %w", err)
+			return fmt.Errorf("invalid CSV: %w", err)
 		}
-		line, _ := r.FieldPos(0)
-		row := bytes.TrimLeft(trimEOL(data[start:r.InputOffset()]), "\r\n")
-		body := make([]byte, 0, len(header)+1+len(row))
-		body = append(append(append(body, header...), '\n'), row...)
-		ln := strconv.Itoa(line)
-		msgs = append(msgs, connector.Message{Body: body, Headers: headers(), Origin: "file " + path + ":" + ln, ID: idBase + ":" + ln})
+		line, _ := cr.FieldPos(0)
+		end := cr.InputOffset()
+		row := bytes.TrimLeft(trimEOL(w.bytes(start, end)), "\r\n")
+		body = append(append(append(body[:0], header...), '\n'), row...)
+		w.drop(end)
+		if err := fn(line, body); err != nil {
+			return err
+		}
 	}
+}
+
+// window is a reader that keeps what it has read from a given offset on,
+// so that the bytes of the record a csv.Reader has just read (which it
+// reports as offsets) can be had while the reader reads ahead.
+type window struct {
+	r    io.Reader
+	buf  []byte // the bytes from offset base on
+	base int64
+}
+
+func (w *window) Read(p []byte) (int, error) {
+	n, err := w.r.Read(p)
+	w.buf = append(w.buf, p[:n]...)
+	return n, err
+}
+
+// bytes returns the bytes from offset from to offset to.
+func (w *window) bytes(from, to int64) []byte { return w.buf[from-w.base : to-w.base] }
+
+// drop forgets the bytes before offset upto.
+func (w *window) drop(upto int64) {
+	w.buf = append(w.buf[:0], w.buf[upto-w.base:]...)
+	w.base = upto
 }
 
 func trimEOL(b []byte) []byte {

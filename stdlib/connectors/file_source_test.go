@@ -337,6 +337,55 @@ func TestFileSourceStreamsJSONLines(t *testing.T) {
 	}
 }
 
+// TestFileSourceStreamsCSV: a CSV file is read as a stream, and gives the
+// messages framing it in memory gives: a byte order mark, semicolons with
+// decimal commas, CRLF endings, a blank line, quoted fields across lines,
+// and a row longer than every read buffer.
+func TestFileSourceStreamsCSV(t *testing.T) {
+	r := newFileRig(t, true, "csv", map[string]cty.Value{"format": str("csv")})
+	var b strings.Builder
+	b.WriteString("\xEF\xBB\xBFsku;qty;price;note\r\n")
+	for i := 1; i <= 700; i++ {
+		switch i {
+		case 10:
+			b.WriteString("\r\n")
+		case 20:
+			fmt.Fprintf(&b, "SKU-%d;%d;24,99;\"two\nlines; quoted\"\r\n", i, i)
+		case 300:
+			fmt.Fprintf(&b, "SKU-%d;%d;1,00;\"%s\"\r\n", i, i, strings.Repeat("long; ", 30_000))
+		default:
+			fmt.Fprintf(&b, "SKU-%d;%d;%d,50;plain\r\n", i, i, i)
+		}
+	}
+	data := b.String()
+	r.write("prices.csv", data)
+	r.start()
+	r.waitDone()
+	got := r.ing.messages()
+	info, err := os.Stat(filepath.Join(r.dir, "done", "prices.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := frameFile("csv", "prices.csv", filepath.Join(r.dir, "prices.csv"), []byte(data), info.ModTime())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 699 || len(got) != len(want) {
+		t.Fatalf("%d messages streamed, %d framed in memory; want 699", len(got), len(want))
+	}
+	for i := range want {
+		if got[i].ID != want[i].ID || got[i].Origin != want[i].Origin || !bytes.Equal(got[i].Body, want[i].Body) {
+			t.Fatalf("message %d: %q %q (%d bytes), want %q %q (%d bytes)", i, got[i].ID, got[i].Origin, len(got[i].Body), want[i].ID, want[i].Origin, len(want[i].Body))
+		}
+	}
+	if first := string(got[0].Body); first != "sku;qty;price;note\nSKU-1;1;1,50;plain" {
+		t.Fatalf("first body %q", first)
+	}
+	if !strings.HasSuffix(got[18].ID, ":21") || !strings.Contains(string(got[18].Body), "two\nlines; quoted") || len(got[298].Body) < 180_000 {
+		t.Fatalf("quoted row %q %q, long row of %d bytes", got[18].ID, got[18].Body, len(got[298].Body))
+	}
+}
+
 func TestFileSourceFailedFiles(t *testing.T) {
 	r := newFileRig(t, true, "json", map[string]cty.Value{"format": str("jsonl")})
 	r.write("bad.jsonl", "{\"a\":1}\n{\"a\":\"\xff\"}\n")
