@@ -294,6 +294,34 @@ func TestFileSourceFollowsFlowFormat(t *testing.T) {
 	}
 }
 
+// streamed drops data as name, runs the source once, and checks that the
+// n messages it submitted are those framing the file in memory gives.
+func (r *fileRig) streamed(name, format, data string, n int) []connector.Message {
+	t := r.t
+	t.Helper()
+	r.write(name, data)
+	r.start()
+	r.waitDone()
+	got := r.ing.messages()
+	info, err := os.Stat(filepath.Join(r.dir, "done", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := frameFile(format, name, filepath.Join(r.dir, name), []byte(data), info.ModTime())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != n || len(got) != len(want) {
+		t.Fatalf("%d messages streamed, %d framed in memory; want %d", len(got), len(want), n)
+	}
+	for i := range want {
+		if got[i].ID != want[i].ID || got[i].Origin != want[i].Origin || !bytes.Equal(got[i].Body, want[i].Body) {
+			t.Fatalf("message %d: %q %q (%d bytes), want %q %q (%d bytes)", i, got[i].ID, got[i].Origin, len(got[i].Body), want[i].ID, want[i].Origin, len(want[i].Body))
+		}
+	}
+	return got
+}
+
 // TestFileSourceStreamsJSONLines: a JSON Lines file is read as a stream,
 // and gives the messages framing it in memory gives: a byte order mark,
 // CRLF endings, blank lines and a line longer than the read buffer.
@@ -311,27 +339,7 @@ func TestFileSourceStreamsJSONLines(t *testing.T) {
 			fmt.Fprintf(&b, "{\"n\":%d}\r\n", i)
 		}
 	}
-	data := b.String()
-	r.write("big.jsonl", data)
-	r.start()
-	r.waitDone()
-	got := r.ing.messages()
-	info, err := os.Stat(filepath.Join(r.dir, "done", "big.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, err := frameFile("jsonl", "big.jsonl", filepath.Join(r.dir, "big.jsonl"), []byte(data), info.ModTime())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(got) != 299 || len(got) != len(want) {
-		t.Fatalf("%d messages streamed, %d framed in memory; want 299", len(got), len(want))
-	}
-	for i := range want {
-		if got[i].ID != want[i].ID || got[i].Origin != want[i].Origin || !bytes.Equal(got[i].Body, want[i].Body) {
-			t.Fatalf("message %d: %q %q (%d bytes), want %q %q (%d bytes)", i, got[i].ID, got[i].Origin, len(got[i].Body), want[i].ID, want[i].Origin, len(want[i].Body))
-		}
-	}
+	got := r.streamed("big.jsonl", "jsonl", b.String(), 299)
 	if string(got[0].Body) != `{"n":1}` || !strings.HasSuffix(got[148].ID, ":150") || len(got[148].Body) < 200_000 {
 		t.Fatalf("first %q, long line %q of %d bytes", got[0].Body, got[148].ID, len(got[148].Body))
 	}
@@ -357,27 +365,7 @@ func TestFileSourceStreamsCSV(t *testing.T) {
 			fmt.Fprintf(&b, "SKU-%d;%d;%d,50;plain\r\n", i, i, i)
 		}
 	}
-	data := b.String()
-	r.write("prices.csv", data)
-	r.start()
-	r.waitDone()
-	got := r.ing.messages()
-	info, err := os.Stat(filepath.Join(r.dir, "done", "prices.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, err := frameFile("csv", "prices.csv", filepath.Join(r.dir, "prices.csv"), []byte(data), info.ModTime())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(got) != 699 || len(got) != len(want) {
-		t.Fatalf("%d messages streamed, %d framed in memory; want 699", len(got), len(want))
-	}
-	for i := range want {
-		if got[i].ID != want[i].ID || got[i].Origin != want[i].Origin || !bytes.Equal(got[i].Body, want[i].Body) {
-			t.Fatalf("message %d: %q %q (%d bytes), want %q %q (%d bytes)", i, got[i].ID, got[i].Origin, len(got[i].Body), want[i].ID, want[i].Origin, len(want[i].Body))
-		}
-	}
+	got := r.streamed("prices.csv", "csv", b.String(), 699)
 	if first := string(got[0].Body); first != "sku;qty;price;note\nSKU-1;1;1,50;plain" {
 		t.Fatalf("first body %q", first)
 	}
