@@ -99,8 +99,9 @@ type loader struct {
 	// schemaFiles are the types of the JSON Schema files referred to by
 	// path, by cleaned path.
 	schemaFiles map[string]*builtin.Type
-	// mappingFuncs are the mappings callable from expressions.
-	mappingFuncs []*builtin.Function
+	// fnEnv is the environment that declares the mappings callable from
+	// expressions, which step scopes extend.
+	fnEnv *builtin.Env
 	// flowTargets are routes to other flows, checked once all flows are
 	// decoded.
 	flowTargets []flowTarget

@@ -217,6 +217,11 @@ func (l *loader) decodeMappings(files []*parsedFile, static []builtin.Var) hcl.D
 			funcs = append(funcs, mappingFunction(md.m))
 		}
 	}
+	// The mappings callable so far (the first fnCount of funcs), declared
+	// once for every scope that sees them (builtin.Env.WithFunctions); an
+	// inferred mapping, once compiled, is declared in an environment that
+	// extends the last one.
+	fnEnv, fnCount := l.env, 0
 	var compile func(md *mappingDecl, stack []string) hcl.Diagnostics
 	compile = func(md *mappingDecl, stack []string) hcl.Diagnostics {
 		switch md.state {
@@ -251,7 +256,17 @@ func (l *loader) decodeMappings(files []*parsedFile, static []builtin.Var) hcl.D
 				diags = append(diags, compile(callee, append(stack, md.m.Name))...)
 			}
 		}
-		scope, err := l.env.Scope(append([]builtin.Var{{Name: VarInput, Type: md.m.Input}}, static...), funcs)
+		var err error
+		if fnCount != len(funcs) {
+			var next *builtin.Env
+			if next, err = fnEnv.WithFunctions(funcs[fnCount:]); err == nil {
+				fnEnv, fnCount = next, len(funcs)
+			}
+		}
+		var scope *builtin.Scope
+		if err == nil {
+			scope, err = fnEnv.Scope(append([]builtin.Var{{Name: VarInput, Type: md.m.Input}}, static...), nil)
+		}
 		if err != nil {
 			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot build scope", Detail: err.Error(), Subject: md.m.DeclRange.Ptr()})
 			md.state = 2
@@ -270,7 +285,11 @@ func (l *loader) decodeMappings(files []*parsedFile, static []builtin.Var) hcl.D
 		diags = append(diags, compile(decls[name], nil)...)
 		l.cfg.Mappings[name] = decls[name].m
 	}
-	l.mappingFuncs = funcs
+	env, err := fnEnv.WithFunctions(funcs[fnCount:])
+	if err != nil {
+		return append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot build scope", Detail: err.Error()})
+	}
+	l.fnEnv = env
 	return diags
 }
 

@@ -74,7 +74,7 @@ func (m *MapStep) Eval(vars *builtin.Vars) (any, error) {
 }
 
 func (l *loader) stepScope(sc *stepScope) (*compiler, hcl.Diagnostics) {
-	scope, err := l.env.Scope(sc.vars, l.mappingFuncs)
+	scope, err := l.stepEnv().Scope(sc.vars, nil)
 	if err != nil {
 		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot build scope", Detail: err.Error()}}
 	}
@@ -97,6 +97,15 @@ var (
 	aggregateSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "key", Required: true}, {Name: "item"}, {Name: "max_items", Required: true}, {Name: "max_wait", Required: true}}}
 	deliverSchema   = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "sink", Required: true}, {Name: "body"}, {Name: "key"}, {Name: "headers"}, {Name: "response"}, {Name: "when"}}}
 )
+
+// stepEnv is the environment of step scopes: the one declaring the
+// mappings, once they are compiled.
+func (l *loader) stepEnv() *builtin.Env {
+	if l.fnEnv != nil {
+		return l.fnEnv
+	}
+	return l.env
+}
 
 // decodeStep decodes and compiles one step and adds its output to the scope.
 func (l *loader) decodeStep(fl *Flow, b *hcl.Block, f *parsedFile, sc *stepScope) (*Step, hcl.Diagnostics) {
@@ -407,7 +416,7 @@ func (l *loader) decodeMapStep(fl *Flow, step *Step, ct *hcl.BodyContent, f *par
 			// and tables, like the fields they replace.
 			m = &Mapping{Name: fl.Name + "." + step.Name, Input: base.Input, Output: base.Output, DeclRange: step.DeclRange, static: l.cfg.Static}
 			static := sc.vars[3:] // vars, locals, tables follow input, headers, meta
-			scope, err := l.env.Scope(append([]builtin.Var{{Name: VarInput, Type: base.Input}}, static...), l.mappingFuncs)
+			scope, err := l.stepEnv().Scope(append([]builtin.Var{{Name: VarInput, Type: base.Input}}, static...), nil)
 			if err != nil {
 				return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot build scope", Detail: err.Error()}}
 			}
