@@ -57,8 +57,10 @@
 // name, such as a daily orders.csv. A file is taken once it has not
 // changed for min(poll_interval, 1s); writers should still write to a
 // .tmp or .part name (skipped, as are dotfiles and folders) and rename.
-// Files are read whole into memory: the drop folder is for exports of up
-// to some hundred megabytes, not for unbounded streams. fsnotify gives
+// JSON Lines and CSV files are read as streams, twice (the content hash
+// and a check of every row, then the rows, one batch of 256 at a time),
+// so their size is not bounded by memory; json, xml and x12 files are one
+// message each and are read whole. fsnotify gives
 // prompt pickup; polling every poll_interval is the fallback and the
 // safety net (notifications are lost on some network file systems).
 //
