@@ -90,6 +90,8 @@ var DeliveryType = builtin.ObjectType("transload.test.Delivery",
 	&builtin.Field{Name: "headers", Type: builtin.MapOf(builtin.StringType), Doc: "The headers from the step's expressions."},
 	&builtin.Field{Name: "body", Type: builtin.AnyType, Doc: "The document delivered."},
 	&builtin.Field{Name: "skipped", Type: builtin.BoolType, Doc: "The ledger had it delivered already."},
+	&builtin.Field{Name: "update", Type: builtin.BoolType, Doc: "Sent as an update of the document an earlier version of the key made."},
+	&builtin.Field{Name: "ref", Type: builtin.StringType, Doc: "The id the (mock) answer gave the document, as the sink reads it (ref_paths, or the answer's id): what the ledger records."},
 	&builtin.Field{Name: "response", Type: builtin.AnyType, Doc: "What the (mock) sink answered."},
 )
 

@@ -35,11 +35,35 @@ type EvalOptions struct {
 	// Now and NewID fix the clock and the ids (flow tests).
 	Now   func() time.Time
 	NewID func() string
+	// Connectors are the sink types: a mock's answer is finished as its
+	// sink's type would finish the target's (SinkFactory.Answer). Nil
+	// leaves mock answers as they are.
+	Connectors *connector.Registry
 	// DeliveredBefore makes every input an update: its keys were
 	// completed before by an earlier version of another body, delivered to
 	// these sinks with these refs (sink name → ref). Flow tests use it
 	// (delivered_before) to show what an update sends.
 	DeliveredBefore map[string]string
+}
+
+// finishAnswers wraps mock so that its answers are finished as the sink's
+// type finishes a target's (its ref from ref_paths, say), when the type
+// says how.
+func finishAnswers(mock MockFunc, reg *connector.Registry, s *dsl.Sink) MockFunc {
+	if reg == nil {
+		return mock
+	}
+	f, ok := reg.Sink(s.Type)
+	if !ok || f.Answer == nil {
+		return mock
+	}
+	return func(ctx context.Context, d *connector.Delivery) (*connector.Response, error) {
+		r, err := mock(ctx, d)
+		if err != nil || r == nil {
+			return r, err
+		}
+		return f.Answer(s.Config, r), nil
+	}
 }
 
 // Evaluator runs inputs through the flows of a configuration without side
@@ -90,7 +114,7 @@ func NewEvaluator(cfg *dsl.Config, o EvalOptions) (*Evaluator, error) {
 				return &connector.Response{}, nil
 			}
 		}
-		h.mock = mock
+		h.mock = finishAnswers(mock, o.Connectors, s)
 		handles[name] = h
 	}
 	keys := o.Store.Keys()

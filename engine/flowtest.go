@@ -41,17 +41,18 @@ type PathValue struct {
 }
 
 // RunTests runs every test run of the suite, in order.
-func RunTests(ctx context.Context, suite *dsl.TestSuite, codecs connector.Codecs) []*TestResult {
+func RunTests(ctx context.Context, suite *dsl.TestSuite, codecs connector.Codecs, sinks *connector.Registry) []*TestResult {
 	var out []*TestResult
 	for _, run := range suite.Runs {
-		out = append(out, RunTest(ctx, run, codecs))
+		out = append(out, RunTest(ctx, run, codecs, sinks))
 	}
 	return out
 }
 
 // RunTest runs one test: the input through the flow with the run's mocks,
-// clock and fixed ids, then the expectations.
-func RunTest(ctx context.Context, run *dsl.TestRun, codecs connector.Codecs) *TestResult {
+// clock and fixed ids, then the expectations. The mocks' answers are
+// finished as the sinks' types in sinks would (nil: as they are).
+func RunTest(ctx context.Context, run *dsl.TestRun, codecs connector.Codecs, sinks *connector.Registry) *TestResult {
 	start := time.Now()
 	res := &TestResult{Run: run}
 	ids := 0
@@ -61,6 +62,7 @@ func RunTest(ctx context.Context, run *dsl.TestRun, codecs connector.Codecs) *Te
 	}
 	ev, err := NewEvaluator(run.Config, EvalOptions{
 		Codecs:          codecs,
+		Connectors:      sinks,
 		Mocks:           mocks,
 		DeliveredBefore: run.DeliveredBefore,
 		Now:             func() time.Time { return run.Clock },
@@ -199,7 +201,7 @@ func testVars(run *dsl.TestRun, outs []*Outcome) *builtin.Vars {
 func deliveriesOf(o *Outcome) []any {
 	out := make([]any, 0, len(o.Deliveries))
 	for _, d := range o.Deliveries {
-		m := map[string]any{"key": d.Key, "body": d.Body, "skipped": d.Skipped, "headers": anyMap(d.Headers)}
+		m := map[string]any{"key": d.Key, "body": d.Body, "skipped": d.Skipped, "update": d.Update, "ref": d.Ref, "headers": anyMap(d.Headers)}
 		if d.Sink != "" {
 			m["sink"] = d.Sink
 		}

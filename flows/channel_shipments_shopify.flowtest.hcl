@@ -53,6 +53,10 @@ run "a Shopify shipment with a shop is fulfilled with its tracking" {
     condition     = "deliveries[0].body.variables.fulfillment.notifyCustomer == true"
     error_message = "the buyer is notified (shopify_notify_customer)"
   }
+  assert {
+    condition     = "deliveries[0].ref == 'gid://shopify/Fulfillment/255858047'"
+    error_message = "the ref is the new fulfilment's id, read from Shopify's answer by the sink's ref_paths: what the ledger records, and what a correction names"
+  }
 }
 
 # A later version of the shipment, whose first version Shopify fulfilled as

@@ -256,6 +256,11 @@ type SinkFactory struct {
 	// settings; then IdempotencyOf decides).
 	Idempotency   Idempotency
 	IdempotencyOf func(cfg cty.Value) Idempotency
+	// Answer, when set, finishes a target's answer as the sink does with
+	// cfg, its settings: its ref taken from where they say, say. Eval and
+	// flow tests apply it to their mocks' answers, which stand in for the
+	// target, not for the sink.
+	Answer func(cfg cty.Value, r *Response) *Response
 }
 
 // Registry holds the connector types a process knows. It is built

@@ -408,13 +408,29 @@ func (s *HTTPSink) Deliver(ctx context.Context, d *connector.Delivery) (*connect
 
 // withRef takes the ref from the first of ref_paths the answer has.
 func (s *HTTPSink) withRef(r *connector.Response) *connector.Response {
-	for _, p := range s.refPaths {
+	return refFromPaths(s.refPaths, r)
+}
+
+// refFromPaths sets r's ref to the value at the first of paths its body
+// has, if any.
+func refFromPaths(paths []string, r *connector.Response) *connector.Response {
+	for _, p := range paths {
 		if ref := refAt(r.Body, p); ref != "" {
 			r.Ref = ref
 			break
 		}
 	}
 	return r
+}
+
+// httpSinkAnswer finishes a mock's answer as the sink finishes a
+// target's: the ref from the body's "id" unless the answer names one,
+// then from ref_paths.
+func httpSinkAnswer(cfg cty.Value, r *connector.Response) *connector.Response {
+	if r.Ref == "" {
+		r.Ref = refOf(r.Body)
+	}
+	return refFromPaths(getStrings(cfg, "ref_paths"), r)
 }
 
 // refAt is the string or number at a dotted path of a decoded answer, or

@@ -33,7 +33,7 @@ func Sinks() []connector.SinkFactory {
 	return []connector.SinkFactory{
 		{Type: "stdout", Spec: StdoutSinkSpec, New: NewStdoutSink, Idempotency: connector.IdempotencyNone},
 		{Type: "file", Spec: FileSinkSpec, New: NewFileSink, Idempotency: connector.IdempotencyKey, IdempotencyOf: fileSinkIdempotency},
-		{Type: "http", Spec: HTTPSinkSpec, New: NewHTTPSink, Idempotency: connector.IdempotencyKey, IdempotencyOf: httpSinkIdempotency},
+		{Type: "http", Spec: HTTPSinkSpec, New: NewHTTPSink, Idempotency: connector.IdempotencyKey, IdempotencyOf: httpSinkIdempotency, Answer: httpSinkAnswer},
 		{Type: "x12", Spec: X12SinkSpec, New: NewX12Sink, Idempotency: connector.IdempotencyKey},
 	}
 }

@@ -85,7 +85,7 @@ shadow check before a cutover.`,
 					fmt.Fprintf(a.stderr, "Error: %s has no flow %q\n", dir, flow)
 					return errFailed
 				}
-				if evs[i], err = engine.NewEvaluator(cfg, engine.EvalOptions{Codecs: w.Codecs, Now: func() time.Time { return dsl.DefaultTestClock }}); err != nil {
+				if evs[i], err = engine.NewEvaluator(cfg, engine.EvalOptions{Codecs: w.Codecs, Connectors: w.Connectors, Now: func() time.Time { return dsl.DefaultTestClock }}); err != nil {
 					fmt.Fprintf(a.stderr, "Error: %v\n", err)
 					return errFailed
 				}

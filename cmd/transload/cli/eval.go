@@ -96,7 +96,7 @@ count as completed before by an earlier version, delivered to SINK as REF
 				if err != nil {
 					return err
 				}
-				ev, err := engine.NewEvaluator(cfg, engine.EvalOptions{Codecs: w.Codecs, DeliveredBefore: before})
+				ev, err := engine.NewEvaluator(cfg, engine.EvalOptions{Codecs: w.Codecs, Connectors: w.Connectors, DeliveredBefore: before})
 				if err != nil {
 					fmt.Fprintf(a.stderr, "Error: %v\n", err)
 					return errFailed

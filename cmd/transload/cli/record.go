@@ -90,7 +90,7 @@ behaviour, so a later change that alters it fails.`,
 				a.printDiagnostics(cfg, diags)
 				return errFailed
 			}
-			ev, err := engine.NewEvaluator(cfg, engine.EvalOptions{Codecs: w.Codecs, Now: func() time.Time { return dsl.DefaultTestClock }})
+			ev, err := engine.NewEvaluator(cfg, engine.EvalOptions{Codecs: w.Codecs, Connectors: w.Connectors, Now: func() time.Time { return dsl.DefaultTestClock }})
 			if err != nil {
 				fmt.Fprintf(a.stderr, "Error: %v\n", err)
 				return errFailed

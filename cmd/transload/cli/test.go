@@ -73,7 +73,7 @@ reports the steps, route cases and validation rules no test exercised.`,
 				if filter != nil && !filter.MatchString(name) && !filter.MatchString(r.Name) {
 					continue
 				}
-				res := engine.RunTest(context.Background(), r, w.Codecs)
+				res := engine.RunTest(context.Background(), r, w.Codecs, w.Connectors)
 				results = append(results, res)
 				status := "PASS"
 				if !res.Passed {
