@@ -530,7 +530,8 @@ func (s *FileSource) processStream(ctx, submitCtx context.Context, name string, 
 			return errStopped
 		}
 		sent += len(batch)
-		batch = batch[:0]
+		// A new slice: the ingress may keep the one it was given.
+		batch = make([]connector.Message, 0, fileBatchSize)
 		return nil
 	}
 	err = each(f, func(n int, body []byte) error {
