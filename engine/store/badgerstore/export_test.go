@@ -1,6 +1,8 @@
 package badgerstore
 
 import (
+	"context"
+
 	"github.com/dgraph-io/badger/v4"
 
 	"github.com/transload/transload/engine/store"
@@ -33,6 +35,15 @@ func (s *Store) RunGC() { s.runGC() }
 
 // InboxSyncs reports how many fdatasyncs the inbox's log has made.
 func (s *Store) InboxSyncs() int64 { return s.inbox.log.Syncs() }
+
+// RemoveInboxSegmentsBelow removes the inbox log's segments below seg,
+// whatever they hold: the damage the index must survive.
+func (s *Store) RemoveInboxSegmentsBelow(seg uint64) error {
+	return s.inbox.log.RemoveBelow(context.Background(), seg)
+}
+
+// InboxActiveSegment is the number of the inbox log's active segment.
+func (s *Store) InboxActiveSegment() uint64 { return s.inbox.log.Active() }
 
 // SetInboxSegmentSize sets the size of the inbox log's segments.
 func SetInboxSegmentSize(o *Options, n int64) { o.inboxSegmentSize = n }

@@ -156,3 +156,37 @@ func TestClaimGivesBackOnReadError(t *testing.T) {
 		t.Fatalf("claim after the repair: %d %v", len(got), err)
 	}
 }
+
+// TestClaimDropsWhatTheLogLost: messages whose log segment is gone (which
+// the store never does while they are waiting, but a person might) are
+// dropped from the index with a warning, and the claim goes on with the
+// others: the inbox does not wedge on them.
+func TestClaimDropsWhatTheLogLost(t *testing.T) {
+	dir := t.TempDir()
+	opts := badgerstore.Options{GCInterval: -1}
+	badgerstore.SetInboxSegmentSize(&opts, 4<<10)
+	s := open(t, dir, opts)
+	body := make([]byte, 1000)
+	for i := range 20 {
+		if err := s.Inbox().Append(ctx, env("orders", fmt.Sprint("m", i), body)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	active := s.InboxActiveSegment()
+	if active < 3 {
+		t.Fatalf("active segment %d: want several", active)
+	}
+	if err := s.RemoveInboxSegmentsBelow(active); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Inbox().Claim(ctx, "orders", 100)
+	if err != nil || len(got) == 0 || len(got) >= 20 {
+		t.Fatalf("claim: %d messages, %v; want those of the active segment", len(got), err)
+	}
+	if st, err := s.Inbox().Stats(ctx, "orders"); err != nil || st.Depth != len(got) || st.Ready != 0 {
+		t.Fatalf("after the claim: %+v %v; want only the %d claimed", st, err, len(got))
+	}
+	if more, err := s.Inbox().Claim(ctx, "orders", 100); err != nil || len(more) != 0 {
+		t.Fatalf("a second claim: %d %v", len(more), err)
+	}
+}
