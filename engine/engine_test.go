@@ -615,11 +615,7 @@ flow "orders" {
 func TestUpdateNamesTheDelivered(t *testing.T) {
 	h := newHarness(t, updateRefsFlow, connector.IdempotencyKey)
 	h.start()
-	for _, total := range []string{"1.00", "2.00", "3.00"} {
-		h.submit("orders", order(7, total))
-		h.idle()
-	}
-	erp := h.sink("erp")
+	erp := sendVersions(h, nil)
 	var got []string
 	for _, d := range erp.delivered {
 		b := d.Body.(map[string]any)
@@ -637,14 +633,7 @@ func TestUpdateNamesTheDelivered(t *testing.T) {
 func TestUpdateAnsweredWithoutRef(t *testing.T) {
 	h := newHarness(t, updateRefsFlow, connector.IdempotencyKey)
 	h.start()
-	erp := h.sink("erp")
-	erp.mu.Lock()
-	erp.updateNoRef = true
-	erp.mu.Unlock()
-	for _, total := range []string{"1.00", "2.00", "3.00"} {
-		h.submit("orders", order(7, total))
-		h.idle()
-	}
+	erp := sendVersions(h, func(erp *memSink) { erp.updateNoRef = true })
 	erp.mu.Lock()
 	defer erp.mu.Unlock()
 	var got []string
@@ -655,6 +644,23 @@ func TestUpdateAnsweredWithoutRef(t *testing.T) {
 	if !slices.Equal(got, want) || len(h.deadLetters()) != 0 {
 		t.Fatalf("deliveries %q, want %q; dead letters %v", got, want, reasons(h.deadLetters()))
 	}
+}
+
+// sendVersions sends three versions of order 7 (totals 1.00, 2.00, 3.00)
+// through updateRefsFlow, one at a time, after setup has prepared the erp
+// sink, and returns the sink.
+func sendVersions(h *harness, setup func(*memSink)) *memSink {
+	erp := h.sink("erp")
+	if setup != nil {
+		erp.mu.Lock()
+		setup(erp)
+		erp.mu.Unlock()
+	}
+	for _, total := range []string{"1.00", "2.00", "3.00"} {
+		h.submit("orders", order(7, total))
+		h.idle()
+	}
+	return erp
 }
 
 const plainFlow = `

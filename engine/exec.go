@@ -491,9 +491,7 @@ func (x *deps) dedupe(ctx context.Context, rt *flowRuntime, st *state, step *dsl
 	case err == nil:
 		var rec dedupeRecord
 		_ = json.Unmarshal(e.Value, &rec)
-		for sink, ref := range rec.Refs {
-			refs[sink] = ref
-		}
+		maps.Copy(refs, rec.Refs)
 		switch {
 		case rec.Hash == hash:
 			if !replay {

@@ -31,10 +31,11 @@ import (
 // HTTP ingress with a durable ack (the runtime issue): Shopify-style
 // orders POSTed by concurrent clients to a webhook; each answer comes only
 // once the order is synced to disk. Reported: orders acknowledged per
-// second and the p50/p99 time to the acknowledgement, for transload (which
-// processes the orders through the pipeline flow meanwhile) and for
-// hand-written reference servers with the same durability (group commit)
-// writing to Badger and to a plain file, in the same run.
+// second and the p50/p99 time to the acknowledgement, for transload
+// processing the orders through the pipeline flow meanwhile, for
+// transload accepting only (run --accept-only: the work the references
+// do), and for hand-written reference servers with the same durability
+// (group commit) writing to Badger and to a plain file, in the same run.
 //
 //	go test ./tests -run '^$' -bench HTTPIngress -benchtime 1x -cpu 2
 //

@@ -28,7 +28,7 @@ import (
 )
 
 // The order pipeline workload of the runtime issue: Shopify-style orders
-// (about 5.9 KB, 2–4 lines, 10% duplicate ids) as JSONL through a file
+// (about 3.7 KB on average, 2–4 lines, 10% duplicate ids) as JSONL through a file
 // flow: decode, durable dedupe by id, a 20-field canonical mapping, a
 // 3-rule route, one output file per route. The reference is the same work
 // written by hand in typed Go with the same durability (dedupe keys and

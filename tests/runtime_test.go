@@ -34,20 +34,29 @@ import (
 // on a Badger store in a temp dir.
 func runtimeEngine(t *testing.T, flows string, files map[string]string, vars map[string]string, addr string) (*engine.Engine, store.Store, string) {
 	t.Helper()
-	dir := t.TempDir()
-	fd := filepath.Join(dir, "flows")
+	fd := filepath.Join(t.TempDir(), "flows")
 	must(t, os.MkdirAll(fd, 0o755))
 	must(t, os.WriteFile(filepath.Join(fd, "main.hcl"), []byte(flows), 0o644))
 	for name, body := range files {
 		must(t, os.WriteFile(filepath.Join(fd, name), []byte(body), 0o644))
 	}
+	e, st := startEngine(t, fd, vars, addr)
+	return e, st, fd
+}
+
+// startEngine runs the flows in fd with a Badger store in a new data
+// directory, listening on addr (empty: no listener), and stops it when
+// the test ends.
+func startEngine(t *testing.T, fd string, vars map[string]string, addr string) (*engine.Engine, store.Store) {
+	t.Helper()
+	data := t.TempDir()
 	w, err := wire.New()
 	must(t, err)
-	st, err := badgerstore.Open(filepath.Join(dir, "data", "store"), badgerstore.Options{GCInterval: -1})
+	st, err := badgerstore.Open(filepath.Join(data, "store"), badgerstore.Options{GCInterval: -1})
 	must(t, err)
 	lo := w.LoadOptions(vars, nil)
 	e := engine.New(engine.Options{
-		FlowsDir: fd, DataDir: filepath.Join(dir, "data"),
+		FlowsDir: fd, DataDir: data,
 		Load:       func(d string) (*dsl.Config, hcl.Diagnostics) { return dsl.Load(d, lo) },
 		Connectors: w.Connectors, Codecs: w.Codecs, Store: st, Addr: addr, Workers: 64, Stdout: io.Discard,
 	})
@@ -62,7 +71,7 @@ func runtimeEngine(t *testing.T, flows string, files map[string]string, vars map
 		_ = e.Stop(ctx)
 		st.Close()
 	})
-	return e, st, fd
+	return e, st
 }
 
 // recorder is an ERP stand-in that records documents by order id.

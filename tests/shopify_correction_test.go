@@ -13,15 +13,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/hcl/v2"
-
 	"github.com/transload/transload/builtin"
-	"github.com/transload/transload/cmd/transload/wire"
-	"github.com/transload/transload/dsl"
 	"github.com/transload/transload/engine"
 	"github.com/transload/transload/engine/connector"
 	"github.com/transload/transload/engine/store"
-	"github.com/transload/transload/engine/store/badgerstore"
 )
 
 // shopifyGraphQL is a loopback stand-in for a shop's GraphQL Admin API:
@@ -93,30 +88,15 @@ func TestShopifyTrackingCorrection(t *testing.T) {
 	must(t, err)
 	shop := &shopifyGraphQL{t: t, orders: orders, tracking: map[string]string{}}
 	srv := httptest.NewServer(shop)
-	defer srv.Close()
+	t.Cleanup(srv.Close) // after the engine stops (cleanups run last first)
 	t.Setenv("SHOPIFY_ADMIN_TOKEN", "shpat_test")
 
-	dir := t.TempDir()
-	flows := filepath.Join(dir, "flows")
+	flows := filepath.Join(t.TempDir(), "flows")
 	must(t, os.CopyFS(flows, os.DirFS("../flows")))
 	// Only what this test sends: not the sample drop folders.
 	must(t, os.RemoveAll(filepath.Join(flows, "inbox")))
-	w, err := wire.New()
-	must(t, err)
-	st, err := badgerstore.Open(filepath.Join(dir, "data", "store"), badgerstore.Options{GCInterval: -1})
-	must(t, err)
-	defer st.Close()
-	lo := w.LoadOptions(map[string]string{"shopify_admin_url": srv.URL + "/admin/api/2026-10/graphql.json"}, nil)
-	e := engine.New(engine.Options{
-		FlowsDir: flows, DataDir: filepath.Join(dir, "data"),
-		Load:       func(d string) (*dsl.Config, hcl.Diagnostics) { return dsl.Load(d, lo) },
-		Connectors: w.Connectors, Codecs: w.Codecs, Store: st, Workers: 8, Stdout: io.Discard,
-	})
+	e, st := startEngine(t, flows, map[string]string{"shopify_admin_url": srv.URL + "/admin/api/2026-10/graphql.json"}, "")
 	ctx := context.Background()
-	if diags, err := e.Start(ctx); err != nil {
-		t.Fatalf("%v %v", err, diags)
-	}
-	defer e.Stop(ctx)
 
 	shipment := copyShipment(chCanonical(t, "shopify_fulfillments", "shopify/fulfillment_get.json"))
 	shipment["lines"] = []any{map[string]any{"line_id": "518995019", "sku": "IPOD2008RED", "quantity": builtin.Quantity{Value: dec(t, "1"), UOM: "EA"}}}

@@ -628,8 +628,6 @@ func frameFile(format, name, path string, data []byte, stamp time.Time) ([]conne
 	h := sha256.New()
 	h.Write(data)
 	idBase := fileIDBase(name, h, stamp)
-	// Each message gets its own headers map: the engine may add to it.
-	headers := func() map[string]string { return map[string]string{"file-name": name} }
 	if each := rowsOf(format); each != nil {
 		var msgs []connector.Message
 		err := each(bytes.NewReader(data), func(n int, body []byte) error {
@@ -638,17 +636,15 @@ func frameFile(format, name, path string, data []byte, stamp time.Time) ([]conne
 		})
 		return msgs, err
 	}
+	// The whole file is one message.
 	data = bytes.TrimPrefix(data, utf8BOM)
-	switch format {
-	default:
-		if len(bytes.TrimSpace(data)) == 0 {
-			return nil, errors.New("the file is empty")
-		}
-		if format == frameJSON && !utf8.Valid(data) {
-			return nil, fmt.Errorf("line %d is not valid UTF-8", invalidUTF8Line(data))
-		}
-		return []connector.Message{{Body: data, Headers: headers(), Origin: "file " + path, ID: idBase}}, nil
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, errors.New("the file is empty")
 	}
+	if format == frameJSON && !utf8.Valid(data) {
+		return nil, fmt.Errorf("line %d is not valid UTF-8", invalidUTF8Line(data))
+	}
+	return []connector.Message{{Body: data, Headers: map[string]string{"file-name": name}, Origin: "file " + path, ID: idBase}}, nil
 }
 
 // fileIDBase is the start of the ids of a file's messages: its name, and

@@ -401,14 +401,9 @@ func (s *HTTPSink) Deliver(ctx context.Context, d *connector.Delivery) (*connect
 		return nil, err
 	}
 	if res.status >= 200 && res.status <= 299 {
-		return s.withRef(res.response()), nil
+		return refFromPaths(s.refPaths, res.response()), nil
 	}
 	return nil, res.classify(method, target, s.redact)
-}
-
-// withRef takes the ref from the first of ref_paths the answer has.
-func (s *HTTPSink) withRef(r *connector.Response) *connector.Response {
-	return refFromPaths(s.refPaths, r)
 }
 
 // refFromPaths sets r's ref to the value at the first of paths its body
@@ -482,7 +477,7 @@ func (s *HTTPSink) Find(ctx context.Context, d *connector.Delivery) (bool, *conn
 		if s.findCollection {
 			return findInCollection(res, target)
 		}
-		return true, s.withRef(res.response()), nil
+		return true, refFromPaths(s.refPaths, res.response()), nil
 	case http.StatusNotFound:
 		return false, nil, nil
 	}
@@ -716,12 +711,7 @@ func (r *httpResult) response() *connector.Response {
 }
 
 // refOf is the "id" field of a decoded answer, or "".
-func refOf(body any) string {
-	if m, ok := body.(map[string]any); ok {
-		return refString(m["id"])
-	}
-	return ""
-}
+func refOf(body any) string { return refAt(body, "id") }
 
 // refString is an id as text: a string, or a number as written; "" for
 // anything else.

@@ -3,7 +3,9 @@ package cli
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -88,7 +90,7 @@ count as completed before by an earlier version, delivered to SINK as REF
 				}
 				for sink := range before {
 					if cfg.Sinks[sink] == nil {
-						fmt.Fprintf(a.stderr, "Error: --delivered-before names sink %q, which the flows do not define\n", sink)
+						fmt.Fprintf(a.stderr, "Error: --delivered-before names sink %q, which the flows do not define (they define: %s)\n", sink, strings.Join(slices.Sorted(maps.Keys(cfg.Sinks)), ", "))
 						return errFailed
 					}
 				}

@@ -55,19 +55,10 @@ func TestInboxMovesIntoItsLog(t *testing.T) {
 // the segment is removed; a segment with a message still waiting stays,
 // and so does everything after it.
 func TestInboxLogSegmentsGo(t *testing.T) {
-	dir := t.TempDir()
-	opts := badgerstore.Options{GCInterval: -1}
-	badgerstore.SetInboxSegmentSize(&opts, 16<<10)
-	s := open(t, dir, opts)
-	body := make([]byte, 2000)
+	s, dir, opts := segmentedInbox(t, 16<<10, 100, 2000)
 	segs := func() int {
 		ents, _ := os.ReadDir(filepath.Join(dir, "inbox"))
 		return len(ents)
-	}
-	for i := range 100 {
-		if err := s.Inbox().Append(ctx, env("orders", fmt.Sprint("m", i), body)); err != nil {
-			t.Fatal(err)
-		}
 	}
 	full := segs()
 	if full < 10 {
@@ -162,16 +153,7 @@ func TestClaimGivesBackOnReadError(t *testing.T) {
 // dropped from the index with a warning, and the claim goes on with the
 // others: the inbox does not wedge on them.
 func TestClaimDropsWhatTheLogLost(t *testing.T) {
-	dir := t.TempDir()
-	opts := badgerstore.Options{GCInterval: -1}
-	badgerstore.SetInboxSegmentSize(&opts, 4<<10)
-	s := open(t, dir, opts)
-	body := make([]byte, 1000)
-	for i := range 20 {
-		if err := s.Inbox().Append(ctx, env("orders", fmt.Sprint("m", i), body)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	s, _, _ := segmentedInbox(t, 4<<10, 20, 1000)
 	active := s.InboxActiveSegment()
 	if active < 3 {
 		t.Fatalf("active segment %d: want several", active)
@@ -189,4 +171,23 @@ func TestClaimDropsWhatTheLogLost(t *testing.T) {
 	if more, err := s.Inbox().Claim(ctx, "orders", 100); err != nil || len(more) != 0 {
 		t.Fatalf("a second claim: %d %v", len(more), err)
 	}
+}
+
+// segmentedInbox opens a store in a new directory whose inbox log has
+// segments of segSize bytes, and appends n messages (m0, m1, …) of
+// bodySize bytes to flow orders. It returns the directory and options to
+// open the store again.
+func segmentedInbox(t *testing.T, segSize int64, n, bodySize int) (*badgerstore.Store, string, badgerstore.Options) {
+	t.Helper()
+	dir := t.TempDir()
+	opts := badgerstore.Options{GCInterval: -1}
+	badgerstore.SetInboxSegmentSize(&opts, segSize)
+	s := open(t, dir, opts)
+	body := make([]byte, bodySize)
+	for i := range n {
+		if err := s.Inbox().Append(ctx, env("orders", fmt.Sprint("m", i), body)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s, dir, opts
 }
