@@ -597,7 +597,6 @@ func collectReads(e celast.Expr, bound map[string]string, out map[string]bool) {
 		}
 	case celast.ComprehensionKind:
 		c := e.AsComprehension()
-		collectReads(c.IterRange(), bound, out)
 		inner := make(map[string]string, len(bound)+1)
 		for k, v := range bound {
 			inner[k] = v
@@ -611,19 +610,41 @@ func collectReads(e celast.Expr, bound map[string]string, out map[string]bool) {
 			inner[c.IterVar2()] = ""
 			elemVar = c.IterVar2()
 		}
-		if rng, ok := selectPath(c.IterRange(), bound, nil); ok {
+		rng, ranged := selectPath(c.IterRange(), bound, nil)
+		if ranged {
 			inner[elemVar] = rng + "[]"
 		}
 		inner[c.AccuVar()] = ""
 		// cel.bind(name, value, body) is a comprehension over nothing whose
-		// accumulator is the value: name reads what value reads.
-		if p, ok := selectPath(c.AccuInit(), bound, nil); ok {
+		// accumulator is the value: name reads what value reads, and only
+		// where the body uses name.
+		if p, ok := selectPath(c.AccuInit(), bound, out); ok {
 			inner[c.AccuVar()] = p
+		} else {
+			collectReads(c.AccuInit(), bound, out)
 		}
-		collectReads(c.AccuInit(), bound, out)
-		collectReads(c.LoopCondition(), inner, out)
-		collectReads(c.LoopStep(), inner, out)
-		collectReads(c.Result(), inner, out)
+		body := map[string]bool{}
+		if r := c.IterRange(); r.Kind() != celast.ListKind || len(r.AsList().Elements()) > 0 {
+			// (cel.bind's loop over nothing never runs its step.)
+			collectReads(c.LoopCondition(), inner, body)
+			collectReads(c.LoopStep(), inner, body)
+		}
+		collectReads(c.Result(), inner, body)
+		elemsRead := false
+		for p := range body {
+			out[p] = true
+			elemsRead = elemsRead || ranged && strings.HasPrefix(p, rng+"[]")
+		}
+		// The range is read whole unless the body reads its elements:
+		// then "<range>[]..." says what each element needs, and the list
+		// keeps all its elements, each projected to that. A body that
+		// uses an element whole (a filter, whose result holds them) reads
+		// "<range>[]", which keeps the elements whole.
+		if elemsRead {
+			selectPath(c.IterRange(), bound, out) // what its indexes read
+		} else {
+			collectReads(c.IterRange(), bound, out)
+		}
 	}
 }
 

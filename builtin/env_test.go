@@ -220,7 +220,7 @@ func TestReads(t *testing.T) {
 		t.Fatal(iss)
 	}
 	got := strings.Join(p.Reads(), " ")
-	if got != "input.id input.lines input.lines[].sku input.note" {
+	if got != "input.id input.lines[].sku input.note" {
 		t.Fatalf("reads %s", got)
 	}
 }
@@ -240,10 +240,17 @@ func TestCELExtensions(t *testing.T) {
 		},
 	})
 	cases := []struct{ src, want, reads string }{
-		{"cel.bind(l, input.lines, l.map(x, x.sku + x.sku))", `["AA","BB"]`, "input.lines input.lines[].sku"},
-		{"input.lines.transformList(i, l, string(i) + l.sku)", `["0A","1B"]`, "input.lines input.lines[].sku"},
-		{"input.lines.all(i, l, i < 2 && l.qty > 0)", "true", "input.lines input.lines[].qty"},
-		{"[input.lines.map(l, l.sku), ['C']].flatten()", `["A","B","C"]`, "input.lines input.lines[].sku"},
+		{"cel.bind(l, input.lines, l.map(x, x.sku + x.sku))", `["AA","BB"]`, "input.lines[].sku"},
+		{"input.lines.transformList(i, l, string(i) + l.sku)", `["0A","1B"]`, "input.lines[].sku"},
+		{"input.lines.all(i, l, i < 2 && l.qty > 0)", "true", "input.lines[].qty"},
+		{"[input.lines.map(l, l.sku), ['C']].flatten()", `["A","B","C"]`, "input.lines[].sku"},
+		// The elements are the result: read whole.
+		{"input.lines.filter(l, l.qty > 1)", `[{"qty":2,"sku":"A"}]`, "input.lines[] input.lines[].qty"},
+		// Nothing of the elements is read: the list is, whole.
+		{"input.lines.map(l, 1)", "[1,1]", "input.lines"},
+		{"input.lines.transformList(i, l, i)", "[0,1]", "input.lines"},
+		{"cel.bind(l, input.lines, 1)", "1", ""},
+		{"cel.bind(l, input.lines, size(l))", "2", "input.lines"},
 		{"input.?note.orValue('') + ':' + input.lines[0].sku", `"n:A"`, "input.lines[].sku input.note"},
 		{"input.?lines.orValue([]).map(l, l.sku)", `["A","B"]`, "input.lines"},
 	}

@@ -94,6 +94,38 @@ func TestOneDocumentPerOrder(t *testing.T) {
 	}
 }
 
+// TestDuplicateAfterEdit: an edit that makes the flow read one more field
+// of its input changes what the dedupe step hashes; the same order sent
+// again byte for byte is still a duplicate, not a conflict, and a changed
+// order still is one.
+func TestDuplicateAfterEdit(t *testing.T) {
+	h := newHarness(t, basicFlow, connector.IdempotencyKey)
+	h.start()
+	h.submit("orders", order(1, "10.00"))
+	h.idle()
+	writeFlows(t, h.dir, strings.Replace(basicFlow, `total = "money(input.total, 'USD')"`, `total = "money(input.total, 'USD')"
+      skus  = "input.lines.map(l, l.sku)"`, 1))
+	if _, err := h.engine.Reload(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	h.submit("orders", order(1, "10.00"))
+	h.idle()
+	if got := reasons(h.deadLetters()); len(got) != 0 {
+		t.Fatalf("the same bytes after the edit: dead letters %v", got)
+	}
+	if c := h.engine.Counts()["orders"]; c[engine.OutcomeDuplicate] != 1 {
+		t.Fatalf("counts %v", c)
+	}
+	h.submit("orders", order(1, "11.00"))
+	h.idle()
+	if got := reasons(h.deadLetters()); !slices.Equal(got, []string{"DUPLICATE_CONFLICT"}) {
+		t.Fatalf("a changed order after the edit: dead letters %v", got)
+	}
+	if got := h.sink("erp").keys(); !slices.Equal(got, []string{"1"}) {
+		t.Fatalf("delivered %v", got)
+	}
+}
+
 // TestBusinessDeadLetter: a rule failure and a bad amount are business
 // dead letters with their reason, step and file position; nothing is sent.
 func TestBusinessDeadLetter(t *testing.T) {
@@ -138,6 +170,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 	start := h.clock.Now()
 	h.submit("orders", order(5, "1.00"))
 	eventually(t, "the first call", func() bool { return len(s.callTimes()) == 1 })
+	h.retryScheduled("orders") // from the clock before it moves
 	h.clock.Advance(29 * time.Second)
 	// The scheduler looks again at least once a second.
 	time.Sleep(1500 * time.Millisecond)
@@ -165,6 +198,12 @@ func TestMaxAttempts(t *testing.T) {
 	h.submit("orders", order(6, "1.00"))
 	for i := 0; i < 3; i++ {
 		eventually(t, "an attempt", func() bool { return len(s.callTimes()) == i+1 })
+		if i == 2 {
+			break // the last: no retry
+		}
+		// Advanced before the attempt's retry is scheduled, the clock
+		// would put the retry a minute later than the next advance.
+		h.retryScheduled("orders")
 		h.clock.Advance(time.Minute)
 	}
 	eventually(t, "the dead letter", func() bool { return len(h.deadLetters()) == 1 })

@@ -217,6 +217,16 @@ func (h *harness) idle() {
 	}
 }
 
+// retryScheduled waits until flow's messages are all waiting for a retry
+// (none ready or claimed): the retry's time was taken from the clock.
+func (h *harness) retryScheduled(flow string) {
+	h.t.Helper()
+	eventually(h.t, "the retry's schedule", func() bool {
+		st, err := h.store.Inbox().Stats(context.Background(), flow)
+		return err == nil && st.Ready == 0 && st.Claimed == 0 && !st.NextReady.IsZero()
+	})
+}
+
 func (h *harness) deadLetters() []*store.DeadLetter {
 	h.t.Helper()
 	list, err := h.store.DeadLetters().List(context.Background(), store.DeadLetterFilter{})
