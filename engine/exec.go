@@ -460,7 +460,14 @@ func (res *runResult) fail(x *deps, rt *flowRuntime, env *store.Envelope, part s
 
 // dedupeRecord is what the store keeps for a completed dedupe key.
 type dedupeRecord struct {
-	Hash    string    `json:"hash"`
+	// Hash is the hash of the document as the flow decoded it: only the
+	// fields its expressions read.
+	Hash string `json:"hash"`
+	// Raw is the hash of the message's body bytes, when the dedupe step
+	// keys the whole input. The same bytes are a duplicate whatever the
+	// flow reads: an edit that reads one more field changes Hash, and
+	// must not make every resent order a conflict.
+	Raw     string    `json:"raw,omitempty"`
 	Message string    `json:"message"`
 	At      time.Time `json:"at"`
 	// Refs are the refs the key's deliveries got, by sink: an update
@@ -474,9 +481,10 @@ func (x *deps) dedupe(ctx context.Context, rt *flowRuntime, st *state, step *dsl
 	if err != nil {
 		return nil, false, err
 	}
-	doc := st.doc
+	doc, raw := st.doc, ""
 	if doc == nil {
 		doc, _ = st.vars.Get(dsl.VarInput)
+		raw = rawHash(st.env.Body)
 	}
 	hash := hashOf(doc)
 	k := "dedupe/" + rt.flow.Name + "/" + key
@@ -493,7 +501,7 @@ func (x *deps) dedupe(ctx context.Context, rt *flowRuntime, st *state, step *dsl
 		_ = json.Unmarshal(e.Value, &rec)
 		maps.Copy(refs, rec.Refs)
 		switch {
-		case rec.Hash == hash:
+		case rec.Hash == hash || raw != "" && rec.Raw == raw:
 			if !replay {
 				return nil, true, nil
 			}
@@ -506,7 +514,7 @@ func (x *deps) dedupe(ctx context.Context, rt *flowRuntime, st *state, step *dsl
 		return nil, false, &errRetry{err: fmt.Errorf("reading dedupe key: %w", err), policy: dsl.DefaultPolicy}
 	}
 	st.keyed = true
-	st.dedupeRec = &dedupeRecord{Hash: hash, Message: st.env.ID, At: x.now(), Refs: maps.Clone(refs)}
+	st.dedupeRec = &dedupeRecord{Hash: hash, Raw: raw, Message: st.env.ID, At: x.now(), Refs: maps.Clone(refs)}
 	// Lazy: a mark lost in a crash makes the message run again, and the
 	// ledger then finds its deliveries done.
 	st.dedupe = &store.Op{Kind: store.OpPut, Key: k, TTL: time.Duration(step.Dedupe.TTL), Lazy: true}
@@ -530,6 +538,11 @@ func hashOf(v any) string {
 		*bp = b
 		hashBuffers.Put(bp)
 	}
+	return hex.EncodeToString(sum[:16])
+}
+
+func rawHash(body []byte) string {
+	sum := sha256.Sum256(body)
 	return hex.EncodeToString(sum[:16])
 }
 
