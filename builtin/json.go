@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -52,7 +53,10 @@ func AppendJSON(dst []byte, v any) ([]byte, error) {
 		dst = append(dst, x.Value.String()...)
 		return append(dst, `"}`...), nil
 	case time.Time:
-		return AppendJSONString(dst, x.Format(time.RFC3339Nano)), nil
+		// RFC 3339 has nothing a JSON string escapes.
+		dst = append(dst, '"')
+		dst = x.AppendFormat(dst, time.RFC3339Nano)
+		return append(dst, '"'), nil
 	case time.Duration:
 		return AppendJSONString(dst, x.String()), nil
 	case *Table:
@@ -70,20 +74,24 @@ func AppendJSON(dst []byte, v any) ([]byte, error) {
 		}
 		return append(dst, ']'), nil
 	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
+		var buf [32]pair // most documents' maps: no allocation
+		pairs := buf[:0]
+		if len(x) > len(buf) {
+			pairs = make([]pair, 0, len(x))
 		}
-		slices.Sort(keys)
+		for k, v := range x {
+			pairs = append(pairs, pair{k, v})
+		}
+		slices.SortFunc(pairs, func(a, b pair) int { return strings.Compare(a.k, b.k) })
 		dst = append(dst, '{')
-		for i, k := range keys {
+		for i, p := range pairs {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = AppendJSONString(dst, k)
+			dst = AppendJSONString(dst, p.k)
 			dst = append(dst, ':')
 			var err error
-			if dst, err = AppendJSON(dst, x[k]); err != nil {
+			if dst, err = AppendJSON(dst, p.v); err != nil {
 				return nil, err
 			}
 		}
@@ -92,14 +100,36 @@ func AppendJSON(dst []byte, v any) ([]byte, error) {
 	return nil, fmt.Errorf("cannot encode %T as JSON", v)
 }
 
+// pair is a map entry, sorted by key.
+type pair struct {
+	k string
+	v any
+}
+
 const hexDigits = "0123456789abcdef"
+
+// plainASCII marks the bytes a JSON string holds as they are.
+var plainASCII = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 // AppendJSONString appends s as a JSON string literal. Invalid UTF-8 is
 // replaced by U+FFFD, as encoding/json does.
 func AppendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
+	i := 0
+	for i < len(s) && plainASCII[s[i]] {
+		i++
+	}
+	if i == len(s) { // the common case: nothing to escape
+		dst = append(dst, s...)
+		return append(dst, '"')
+	}
 	start := 0
-	for i := 0; i < len(s); {
+	for i < len(s) {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c >= 0x20 && c != '"' && c != '\\' {
