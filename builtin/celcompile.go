@@ -64,6 +64,7 @@ func (s *Scope) compileCEL(src string, want *Type) (*Program, Issues) {
 		return nil, Issues{{Summary: "Cannot plan expression", Detail: err.Error()}}
 	}
 	p.cel = prg
+	p.native = compileNative(s, native)
 	return p, nil
 }
 

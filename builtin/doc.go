@@ -17,6 +17,13 @@
 // estimated at load and rejected above Limits.MaxCost, evaluation stops at
 // the same limit, and no builtin may do I/O.
 //
+// CEL expressions of the common mapping shapes (fields, builtin calls,
+// concatenation, list and map literals, list.map) are also compiled to a
+// native evaluator (native.go), which CEL checks and backs: anything it
+// cannot answer exactly as the interpreter would goes to the interpreter.
+// Building with the tag nativecheck runs both on every evaluation and
+// panics where they differ.
+//
 // Imports: cel-go and expr only. Nothing in this module imports it back
 // except through the layout rule enforced by tests/layout_test.go.
 package builtin

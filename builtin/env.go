@@ -391,6 +391,7 @@ type Program struct {
 	ast    *cel.Ast
 	expr   *exprProgram
 	adapt  *celAdapter
+	native *nativeProgram // nil: only the interpreter evaluates
 	want   *Type
 	offset func(id int64) (line, col int)
 }
@@ -429,6 +430,14 @@ var ErrCostLimit = errors.New("expression cost limit exceeded")
 func (p *Program) Eval(vars *Vars) (any, error) {
 	if p.expr != nil {
 		return p.expr.eval(vars)
+	}
+	if p.native != nil {
+		if v, ok := p.native.eval(vars); ok {
+			if checkNative {
+				p.checkNative(vars, v)
+			}
+			return v, nil
+		}
 	}
 	out, _, err := p.cel.Eval(vars)
 	if err != nil {

@@ -1,0 +1,366 @@
+package builtin
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	celast "cel.dev/cel-go/common/ast"
+	"cel.dev/cel-go/common/operators"
+	"cel.dev/cel-go/common/overloads"
+	"cel.dev/cel-go/common/types"
+)
+
+// The native evaluator runs the common shapes of mapping expressions over
+// native values, without CEL's interpreter: literals, variables, field
+// selections, builtin function calls, string concatenation, string(int),
+// size(list), list and map literals, and list.map(x, ...). Going through
+// the interpreter converts every value to a CEL value and back, boxing a
+// new string for each, and builds CEL maps and lists only to convert them
+// to Go ones at the end: a 20-field canonical mapping made about 245
+// allocations.
+//
+// It never decides anything CEL would decide differently. A compiled
+// expression is native only when every node of it is one of those shapes;
+// and at run time anything unusual (a missing or null field, an error from
+// a function, a value of a Go type CEL would convert, a list longer than
+// the budget) stops it, and the interpreter evaluates the whole expression
+// again and reports the problem, with its reason code and position.
+// Expressions have no side effects, so evaluating twice is safe.
+
+// nativeFn evaluates a node; ok false hands the expression to CEL.
+type nativeFn func(fr *frame) (v any, ok bool)
+
+// frame is one native evaluation: the variables, the comprehension
+// variables by slot, and the elements iterated so far.
+type frame struct {
+	vars  *Vars
+	local []any
+	iters int
+}
+
+// nativeIterBudget bounds the elements a native evaluation iterates;
+// beyond it CEL evaluates, with its runtime cost limit.
+const nativeIterBudget = 10000
+
+type nativeProgram struct {
+	fn    nativeFn
+	slots int
+}
+
+func (p *nativeProgram) eval(vars *Vars) (any, bool) {
+	var local [4]any
+	fr := frame{vars: vars, local: local[:0]}
+	if p.slots > len(local) {
+		fr.local = make([]any, p.slots)
+	} else {
+		fr.local = local[:p.slots]
+	}
+	return p.fn(&fr)
+}
+
+// nativeCompiler compiles one checked expression.
+type nativeCompiler struct {
+	scope *Scope
+	ast   *celast.AST
+	slots map[string]int // comprehension variables in scope
+	n     int
+}
+
+// compileNative returns the native form of a checked expression, or nil.
+func compileNative(s *Scope, a *celast.AST) *nativeProgram {
+	c := &nativeCompiler{scope: s, ast: a, slots: map[string]int{}}
+	fn := c.expr(a.Expr())
+	if fn == nil {
+		return nil
+	}
+	return &nativeProgram{fn: fn, slots: c.n}
+}
+
+func (c *nativeCompiler) expr(e celast.Expr) nativeFn {
+	switch e.Kind() {
+	case celast.LiteralKind:
+		v := toNative(e.AsLiteral())
+		if _, mutable := v.([]byte); mutable {
+			return nil // every evaluation gets its own
+		}
+		return func(*frame) (any, bool) { return v, true }
+	case celast.IdentKind:
+		return c.ident(e)
+	case celast.SelectKind:
+		return c.selectField(e)
+	case celast.CallKind:
+		return c.call(e)
+	case celast.ListKind:
+		return c.list(e)
+	case celast.MapKind:
+		return c.mapLiteral(e)
+	case celast.ComprehensionKind:
+		return c.mapMacro(e)
+	}
+	return nil
+}
+
+func (c *nativeCompiler) ident(e celast.Expr) nativeFn {
+	name := e.AsIdent()
+	if slot, ok := c.slots[name]; ok {
+		return func(fr *frame) (any, bool) { return fr.local[slot], true }
+	}
+	// The checker resolved the name to a variable, not to a constant or a
+	// qualified name.
+	ref := c.ast.ReferenceMap()[e.ID()]
+	if ref == nil || ref.Value != nil || len(ref.OverloadIDs) > 0 || ref.Name != name {
+		return nil
+	}
+	return func(fr *frame) (any, bool) {
+		v, ok := fr.vars.Get(name)
+		return v, ok && plain(v)
+	}
+}
+
+// selectField reads a field of a document. A missing or null field is
+// CEL's to report (NULL_REQUIRED_FIELD, or no such key).
+func (c *nativeCompiler) selectField(e celast.Expr) nativeFn {
+	sel := e.AsSelect()
+	if sel.IsTestOnly() { // has()
+		return nil
+	}
+	operand := c.expr(sel.Operand())
+	if operand == nil {
+		return nil
+	}
+	field := sel.FieldName()
+	return func(fr *frame) (any, bool) {
+		v, ok := operand(fr)
+		if !ok {
+			return nil, false
+		}
+		m, isMap := v.(map[string]any)
+		if !isMap {
+			return nil, false
+		}
+		v = m[field]
+		return v, v != nil && plain(v)
+	}
+}
+
+func (c *nativeCompiler) args(es []celast.Expr) []nativeFn {
+	fns := make([]nativeFn, len(es))
+	for i, a := range es {
+		if fns[i] = c.expr(a); fns[i] == nil {
+			return nil
+		}
+	}
+	return fns
+}
+
+func (c *nativeCompiler) call(e celast.Expr) nativeFn {
+	call := e.AsCall()
+	if call.IsMemberFunction() {
+		return nil
+	}
+	ref := c.ast.ReferenceMap()[e.ID()]
+	if ref == nil || len(ref.OverloadIDs) != 1 {
+		return nil
+	}
+	args := c.args(call.Args())
+	if args == nil {
+		return nil
+	}
+	switch id := ref.OverloadIDs[0]; id {
+	case overloads.AddString:
+		return func(fr *frame) (any, bool) {
+			a, ok1 := args[0](fr)
+			b, ok2 := args[1](fr)
+			x, ok3 := a.(string)
+			y, ok4 := b.(string)
+			if !(ok1 && ok2 && ok3 && ok4) {
+				return nil, false
+			}
+			return x + y, true
+		}
+	case overloads.IntToString:
+		return func(fr *frame) (any, bool) {
+			a, ok := args[0](fr)
+			if n, isInt := a.(int64); ok && isInt {
+				return strconv.FormatInt(n, 10), true
+			}
+			return nil, false
+		}
+	case overloads.StringToString:
+		return func(fr *frame) (any, bool) {
+			a, ok := args[0](fr)
+			_, isString := a.(string)
+			return a, ok && isString
+		}
+	case overloads.SizeList, overloads.SizeString:
+		return func(fr *frame) (any, bool) {
+			a, ok := args[0](fr)
+			if !ok {
+				return nil, false
+			}
+			switch x := a.(type) {
+			case []any:
+				return int64(len(x)), true
+			case string:
+				return int64(utf8.RuneCountInString(x)), true
+			}
+			return nil, false
+		}
+	default:
+		return c.builtinCall(call.FunctionName(), id, args)
+	}
+}
+
+// builtinCall calls a registry function's implementation, as CEL's
+// binding does (celFunction), with the native arguments.
+func (c *nativeCompiler) builtinCall(name, id string, args []nativeFn) nativeFn {
+	f := c.scope.function(name)
+	if f == nil || IsOperator(f.Name) || !strings.HasPrefix(id, "transload_") {
+		return nil
+	}
+	id = strings.TrimSuffix(id, "_map")
+	idx, err := strconv.Atoi(id[strings.LastIndexByte(id, '_')+1:])
+	if err != nil || idx >= len(f.Overloads) || id != overloadID(f, idx) {
+		return nil
+	}
+	impl := dispatcher(f, idx)
+	return func(fr *frame) (any, bool) {
+		vals := make([]any, len(args))
+		for i, a := range args {
+			v, ok := a(fr)
+			if !ok {
+				return nil, false
+			}
+			vals[i] = v
+		}
+		r, err := impl(vals)
+		return r, err == nil && plain(r)
+	}
+}
+
+func (c *nativeCompiler) list(e celast.Expr) nativeFn {
+	l := e.AsList()
+	if len(l.OptionalIndices()) > 0 {
+		return nil
+	}
+	elems := c.args(l.Elements())
+	if elems == nil && len(l.Elements()) > 0 {
+		return nil
+	}
+	return func(fr *frame) (any, bool) {
+		out := make([]any, len(elems))
+		for i, el := range elems {
+			v, ok := el(fr)
+			if !ok {
+				return nil, false
+			}
+			out[i] = v
+		}
+		return out, true
+	}
+}
+
+// mapLiteral builds a map whose keys are distinct string literals.
+func (c *nativeCompiler) mapLiteral(e celast.Expr) nativeFn {
+	entries := e.AsMap().Entries()
+	keys := make([]string, len(entries))
+	vals := make([]nativeFn, len(entries))
+	seen := map[string]bool{}
+	for i, en := range entries {
+		me := en.AsMapEntry()
+		if me.IsOptional() || me.Key().Kind() != celast.LiteralKind {
+			return nil
+		}
+		k, ok := me.Key().AsLiteral().Value().(string)
+		if !ok || seen[k] {
+			return nil
+		}
+		seen[k] = true
+		keys[i] = k
+		if vals[i] = c.expr(me.Value()); vals[i] == nil {
+			return nil
+		}
+	}
+	return func(fr *frame) (any, bool) {
+		out := make(map[string]any, len(keys))
+		for i, k := range keys {
+			v, ok := vals[i](fr)
+			if !ok {
+				return nil, false
+			}
+			out[k] = v
+		}
+		return out, true
+	}
+}
+
+// mapMacro is list.map(x, f) over a list: the comprehension the macro
+// expands to (an empty list, the condition true, the step
+// accu + [f], the result accu).
+func (c *nativeCompiler) mapMacro(e celast.Expr) nativeFn {
+	cp := e.AsComprehension()
+	accu := cp.AccuVar()
+	init, cond, step, result := cp.AccuInit(), cp.LoopCondition(), cp.LoopStep(), cp.Result()
+	if cp.HasIterVar2() ||
+		init.Kind() != celast.ListKind || len(init.AsList().Elements()) != 0 ||
+		cond.Kind() != celast.LiteralKind || cond.AsLiteral() != types.True ||
+		result.Kind() != celast.IdentKind || result.AsIdent() != accu ||
+		step.Kind() != celast.CallKind || step.AsCall().FunctionName() != operators.Add {
+		return nil
+	}
+	add := step.AsCall().Args()
+	if len(add) != 2 || add[0].Kind() != celast.IdentKind || add[0].AsIdent() != accu ||
+		add[1].Kind() != celast.ListKind || len(add[1].AsList().Elements()) != 1 {
+		return nil
+	}
+	rng := c.expr(cp.IterRange())
+	if rng == nil {
+		return nil
+	}
+	name := cp.IterVar()
+	prev, shadowed := c.slots[name]
+	slot := c.n
+	c.n++
+	c.slots[name] = slot
+	elem := c.expr(add[1].AsList().Elements()[0])
+	if shadowed {
+		c.slots[name] = prev
+	} else {
+		delete(c.slots, name)
+	}
+	if elem == nil {
+		return nil
+	}
+	return func(fr *frame) (any, bool) {
+		v, ok := rng(fr)
+		list, isList := v.([]any)
+		if !ok || !isList {
+			return nil, false // a map iterates its keys: CEL's
+		}
+		if fr.iters += len(list); fr.iters > nativeIterBudget {
+			return nil, false
+		}
+		out := make([]any, len(list))
+		for i, x := range list {
+			fr.local[slot] = x
+			y, ok := elem(fr)
+			if !ok {
+				return nil, false
+			}
+			out[i] = y
+		}
+		return out, true
+	}
+}
+
+// plain reports whether v is a native value CEL would give back as it is
+// (toNative of its CEL form is v itself, or equal).
+func plain(v any) bool {
+	switch v.(type) {
+	case nil, string, int64, bool, float64, Decimal, Money, Quantity, time.Time, map[string]any, []any:
+		return true
+	}
+	return false
+}

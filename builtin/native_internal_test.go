@@ -1,0 +1,153 @@
+package builtin
+
+import (
+	"reflect"
+	"testing"
+	"time"
+)
+
+// TestNativeIsCEL: an expression Eval answers without the interpreter
+// gives what the interpreter gives, value and Go type; what it cannot
+// answer the same way (a missing or null field, has(), a value whose CEL
+// form converts back to another type, a failing function) goes to the
+// interpreter, errors and their reasons included.
+func TestNativeIsCEL(t *testing.T) {
+	addr := ObjectType("direct.Address",
+		&Field{Name: "city", Type: StringType},
+		&Field{Name: "zip", Type: StringType},
+	)
+	order := ObjectType("direct.Order",
+		&Field{Name: "id", Type: IntType},
+		&Field{Name: "name", Type: StringType},
+		&Field{Name: "total", Type: DecimalType},
+		&Field{Name: "paid", Type: BoolType},
+		&Field{Name: "rate", Type: DoubleType},
+		&Field{Name: "at", Type: TimestampType},
+		&Field{Name: "price", Type: MoneyType},
+		&Field{Name: "qty", Type: QuantityType},
+		&Field{Name: "ship", Type: addr},
+		&Field{Name: "tags", Type: ListOf(StringType)},
+		&Field{Name: "lines", Type: ListOf(addr)},
+		&Field{Name: "amount", Type: StringType},
+		&Field{Name: "extra", Type: MapOf(AnyType)},
+	)
+	ts := NewTypes()
+	if err := ts.Add(order); err != nil {
+		t.Fatal(err)
+	}
+	env, err := NewEnv(NewRegistry().MustAdd(nativeTestLib()), ts, DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scope, err := env.Scope([]Var{{Name: "input", Type: order}, {Name: "n", Type: IntType}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	total, _ := ParseDecimal("12.50")
+	price, _ := ParseMoney("9.99", "USD")
+	qty := Quantity{Value: total, UOM: "EA"}
+	input := map[string]any{
+		"id": int64(9007199254740993), "name": "#1001", "total": total, "paid": true, "rate": 0.25,
+		"at": time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC), "price": price, "qty": qty,
+		"ship":   map[string]any{"city": "Louisville", "zip": nil},
+		"tags":   []any{"a", "b"},
+		"extra":  map[string]any{"k": "v", "n": int(3)},
+		"lines":  []any{map[string]any{"city": "A", "zip": "1"}, map[string]any{"city": "B", "zip": "2"}},
+		"amount": "12.x",
+	}
+	var vars Vars
+	vars.Set("input", input)
+	vars.Set("n", int64(4))
+	for _, c := range []struct {
+		src    string
+		direct bool // answered without the interpreter
+	}{
+		{"'shopify'", true}, {"42", true}, {"null", true},
+		{"input.id", true}, {"input.name", true}, {"input.total", true}, {"input.paid", true},
+		{"input.rate", true}, {"input.at", true}, {"input.price", true}, {"input.qty", true},
+		{"input.ship", true}, {"input.ship.city", true}, {"input.tags", true}, {"input.extra.k", true},
+		{"input.extra", true},
+		{"input.name + ' ' + input.ship.city", true},
+		{"string(input.id)", true}, {"string(input.name)", true},
+		{"size(input.tags)", true}, {"size(input.name)", true},
+		{"twice(input.name)", true},
+		{"[input.name, 'x', input.total]", true},
+		{"{'a': input.name, 'b': input.price, 'c': null}", true},
+		{"input.lines.map(l, {'c': l.city, 'z': twice(l.zip)})", true},
+		{"input.lines.map(l, [l.city].map(l, l + 'x'))", true}, // shadowed
+		{"input.lines.map(l, l.city + string(size(input.lines)))", true},
+		// Left to CEL:
+		{"input.lines.map(l, l.zip2)", false},            // not checked: skipped
+		{"input.tags.map(t, t + input.ship.zip)", false}, // null inside
+		{"{'a': input.name}.map(k, k)", false},           // a map iterates its keys
+		{"fails(input.amount)", false},                   // the function's error
+		{"input.lines.filter(l, l.city == 'A')", false},
+		{"input.name.size()", false},
+		{"input.ship.zip", false},   // null: an error with its reason
+		{"input.missing_", false},   // not checked: a compile error below, skipped
+		{"input.extra.n", false},    // a Go int: CEL makes it int64
+		{"input.extra.none", false}, // no such key
+		{"has(input.ship.city)", false},
+		{"n", true},
+		{"input.?name.orValue('')", false},
+	} {
+		p, iss := scope.Compile(CEL, c.src, nil)
+		if iss != nil {
+			if c.src == "input.missing_" || c.src == "input.lines.map(l, l.zip2)" {
+				continue
+			}
+			t.Fatalf("%s: %v", c.src, iss)
+		}
+		got, gotErr := p.Eval(&vars)
+		out, _, celErr := p.cel.Eval(&vars)
+		var want any
+		if celErr == nil {
+			want = toNative(out)
+		}
+		direct := false
+		if p.native != nil {
+			_, direct = p.native.eval(&vars)
+		}
+		if direct != c.direct {
+			t.Errorf("%s: answered directly %v, want %v", c.src, direct, c.direct)
+		}
+		if (gotErr == nil) != (celErr == nil) {
+			t.Errorf("%s: error %v, CEL's %v", c.src, gotErr, celErr)
+			continue
+		}
+		if gotErr != nil {
+			if ReasonOf(gotErr) != ReasonOf(celErr) {
+				t.Errorf("%s: reason %q, CEL's %q", c.src, ReasonOf(gotErr), ReasonOf(celErr))
+			}
+			continue
+		}
+		if reflect.TypeOf(got) != reflect.TypeOf(want) || !reflect.DeepEqual(got, want) {
+			t.Errorf("%s = %#v (%T), CEL gives %#v (%T)", c.src, got, got, want, want)
+		}
+	}
+}
+
+func nativeTestLib() *Library {
+	return &Library{
+		Name: "test.native", Version: 1, Doc: "Functions for the native evaluator's tests.",
+		Funcs: []*Function{
+			{
+				Name: "twice", Doc: "Repeats a string.",
+				Overloads: []Overload{{Params: []*Type{StringType}, Result: StringType, Impl: func(a []any) (any, error) {
+					return a[0].(string) + a[0].(string), nil
+				}}},
+				Examples: []Example{{Expr: "twice('a')", Want: `"aa"`}},
+			},
+			{
+				Name: "fails", Doc: "Fails unless its argument is 'ok'.",
+				Overloads: []Overload{{Params: []*Type{StringType}, Result: StringType, Impl: func(a []any) (any, error) {
+					if a[0] != "ok" {
+						return nil, &Error{Reason: "INVALID_MONEY", Msg: "not ok"}
+					}
+					return a[0], nil
+				}}},
+				Examples: []Example{{Expr: "fails('ok')", Want: `"ok"`}},
+			},
+		},
+	}
+}

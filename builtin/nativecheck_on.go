@@ -1,0 +1,5 @@
+//go:build nativecheck
+
+package builtin
+
+func init() { checkNative = true }
