@@ -15,7 +15,8 @@ import (
 // The native evaluator runs the common shapes of mapping expressions over
 // native values, without CEL's interpreter: literals, variables, field
 // selections, builtin function calls, string concatenation, string(int),
-// size(list), list and map literals, and list.map(x, ...). Going through
+// size(list), list and map literals, list.map(x, ...), and the conditions
+// of routes and rules: comparisons, ==, !=, &&, ||, ! and ?:. Going through
 // the interpreter converts every value to a CEL value and back, boxing a
 // new string for each, and builds CEL maps and lists only to convert them
 // to Go ones at the end: a 20-field canonical mapping made about 245
@@ -119,8 +120,9 @@ func (c *nativeCompiler) ident(e celast.Expr) nativeFn {
 	}
 }
 
-// selectField reads a field of a document. A missing or null field is
-// CEL's to report (NULL_REQUIRED_FIELD, or no such key).
+// selectField reads a field of a document, or of money or a quantity. A
+// missing or null field is CEL's to report (NULL_REQUIRED_FIELD, or no
+// such key).
 func (c *nativeCompiler) selectField(e celast.Expr) nativeFn {
 	sel := e.AsSelect()
 	if sel.IsTestOnly() { // has()
@@ -136,12 +138,149 @@ func (c *nativeCompiler) selectField(e celast.Expr) nativeFn {
 		if !ok {
 			return nil, false
 		}
-		m, isMap := v.(map[string]any)
-		if !isMap {
+		switch x := v.(type) {
+		case map[string]any:
+			v = x[field]
+			return v, v != nil && plain(v)
+		case Money:
+			switch field {
+			case "amount":
+				return x.Amount, true
+			case "currency":
+				return x.Currency, true
+			}
+		case Quantity:
+			switch field {
+			case "value":
+				return x.Value, true
+			case "uom":
+				return x.UOM, true
+			}
+		}
+		return nil, false
+	}
+}
+
+// compare is <, <=, > and >= between two values of one kind CEL orders
+// the same way: integers, strings (by code point, which is UTF-8's byte
+// order), decimals, money of one currency, timestamps.
+func compare(op string, a, b nativeFn) nativeFn {
+	return func(fr *frame) (any, bool) {
+		x, ok1 := a(fr)
+		y, ok2 := b(fr)
+		if !ok1 || !ok2 {
 			return nil, false
 		}
-		v = m[field]
-		return v, v != nil && plain(v)
+		var c int
+		switch x := x.(type) {
+		case int64:
+			y, ok := y.(int64)
+			if !ok {
+				return nil, false
+			}
+			c = cmpOrdered(x, y)
+		case string:
+			y, ok := y.(string)
+			if !ok {
+				return nil, false
+			}
+			c = strings.Compare(x, y)
+		case Decimal:
+			y, ok := y.(Decimal)
+			if !ok {
+				return nil, false
+			}
+			c = x.Cmp(y)
+		case Money:
+			y, ok := y.(Money)
+			if !ok || x.Currency != y.Currency {
+				return nil, false // CEL's error
+			}
+			c = x.Amount.Cmp(y.Amount)
+		case time.Time:
+			y, ok := y.(time.Time)
+			if !ok {
+				return nil, false
+			}
+			c = x.Compare(y)
+		default:
+			return nil, false
+		}
+		switch op {
+		case operators.Less:
+			return c < 0, true
+		case operators.LessEquals:
+			return c <= 0, true
+		case operators.Greater:
+			return c > 0, true
+		}
+		return c >= 0, true
+	}
+}
+
+func cmpOrdered[T int64 | string](x, y T) int {
+	switch {
+	case x < y:
+		return -1
+	case x > y:
+		return 1
+	}
+	return 0
+}
+
+// equals is == (or != with not) between two strings, integers or bools;
+// CEL's equality of other kinds (numbers across types, maps, lists) is
+// CEL's.
+func equals(not bool, a, b nativeFn) nativeFn {
+	return func(fr *frame) (any, bool) {
+		x, ok1 := a(fr)
+		y, ok2 := b(fr)
+		if !ok1 || !ok2 {
+			return nil, false
+		}
+		var eq bool
+		switch x := x.(type) {
+		case string:
+			y, ok := y.(string)
+			if !ok {
+				return nil, false
+			}
+			eq = x == y
+		case int64:
+			y, ok := y.(int64)
+			if !ok {
+				return nil, false
+			}
+			eq = x == y
+		case bool:
+			y, ok := y.(bool)
+			if !ok {
+				return nil, false
+			}
+			eq = x == y
+		default:
+			return nil, false
+		}
+		return eq != not, true
+	}
+}
+
+// logical is && (or || with or). The left side decides alone when it can;
+// when it cannot be evaluated natively CEL decides, since CEL's && and ||
+// forgive an error on the side that does not matter.
+func logical(or bool, a, b nativeFn) nativeFn {
+	return func(fr *frame) (any, bool) {
+		x, ok := a(fr)
+		l, isBool := x.(bool)
+		if !ok || !isBool {
+			return nil, false
+		}
+		if l == or {
+			return l, true
+		}
+		y, ok := b(fr)
+		r, isBool := y.(bool)
+		return r, ok && isBool
 	}
 }
 
@@ -167,6 +306,32 @@ func (c *nativeCompiler) call(e celast.Expr) nativeFn {
 	args := c.args(call.Args())
 	if args == nil {
 		return nil
+	}
+	switch name := call.FunctionName(); name {
+	case operators.Less, operators.LessEquals, operators.Greater, operators.GreaterEquals:
+		return compare(name, args[0], args[1])
+	case operators.Equals, operators.NotEquals:
+		return equals(name == operators.NotEquals, args[0], args[1])
+	case operators.LogicalAnd, operators.LogicalOr:
+		return logical(name == operators.LogicalOr, args[0], args[1])
+	case operators.LogicalNot:
+		return func(fr *frame) (any, bool) {
+			v, ok := args[0](fr)
+			b, isBool := v.(bool)
+			return !b, ok && isBool
+		}
+	case operators.Conditional:
+		return func(fr *frame) (any, bool) {
+			v, ok := args[0](fr)
+			b, isBool := v.(bool)
+			if !ok || !isBool {
+				return nil, false
+			}
+			if b {
+				return args[1](fr)
+			}
+			return args[2](fr)
+		}
 	}
 	switch id := ref.OverloadIDs[0]; id {
 	case overloads.AddString:

@@ -1,6 +1,7 @@
 package builtin
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -76,7 +77,19 @@ func TestNativeIsCEL(t *testing.T) {
 		{"input.lines.map(l, {'c': l.city, 'z': twice(l.zip)})", true},
 		{"input.lines.map(l, [l.city].map(l, l + 'x'))", true}, // shadowed
 		{"input.lines.map(l, l.city + string(size(input.lines)))", true},
+		{"input.price.amount > decimal('5')", true}, {"input.price.currency", true},
+		{"input.qty.value <= input.total", true}, {"input.qty.uom == 'EA'", true},
+		{"input.id > 3", true}, {"input.name < '#2'", true}, {"input.at >= input.at", true},
+		{"input.price < input.price", true}, {"input.name != 'x' && input.paid", true},
+		{"input.paid || fails(input.amount) == 'ok'", true}, // || forgives the side that does not matter
+		{"!input.paid ? 'no' : input.ship.city", true},
+		{"input.id == 9007199254740993", true},
 		// Left to CEL:
+		{"!input.paid && fails(input.amount) == 'ok'", true}, // false && error is false
+		{"input.paid && fails(input.amount) == 'ok'", false}, // true && error is the error
+		{"fails(input.amount) == 'ok' || input.paid", false}, // CEL forgives it; native cannot tell
+		{"input.total == decimal('12.5')", false},
+		{"input.ship.zip == 'x' ? 1 : 2", false},
 		{"input.lines.map(l, l.zip2)", false},            // not checked: skipped
 		{"input.tags.map(t, t + input.ship.zip)", false}, // null inside
 		{"{'a': input.name}.map(k, k)", false},           // a map iterates its keys
@@ -148,6 +161,33 @@ func nativeTestLib() *Library {
 				}}},
 				Examples: []Example{{Expr: "fails('ok')", Want: `"ok"`}},
 			},
+			cmpOp(OpLess, func(c int) bool { return c < 0 }),
+			cmpOp(OpLessEqual, func(c int) bool { return c <= 0 }),
+			cmpOp(OpGreater, func(c int) bool { return c > 0 }),
+			{
+				Name: "decimal", Doc: "Parses a decimal.",
+				Overloads: []Overload{{Params: []*Type{StringType}, Result: DecimalType, Impl: func(a []any) (any, error) {
+					return ParseDecimal(a[0].(string))
+				}}},
+				Examples: []Example{{Expr: "decimal('1')", Want: "1"}},
+			},
 		},
+	}
+}
+
+// cmpOp declares a comparison of decimals and of money, which CEL
+// dispatches to the values' own Compare.
+func cmpOp(name string, ok func(int) bool) *Function {
+	return &Function{
+		Name: name, Doc: "Compares decimals, or money.",
+		Overloads: []Overload{
+			{Params: []*Type{DecimalType, DecimalType}, Result: BoolType, Impl: func(a []any) (any, error) {
+				return ok(a[0].(Decimal).Cmp(a[1].(Decimal))), nil
+			}},
+			{Params: []*Type{MoneyType, MoneyType}, Result: BoolType, Impl: func(a []any) (any, error) {
+				return ok(a[0].(Money).Amount.Cmp(a[1].(Money).Amount)), nil
+			}},
+		},
+		Examples: []Example{{Expr: "decimal('1') " + opName(name) + " decimal('2')", Want: fmt.Sprint(ok(-1))}},
 	}
 }
