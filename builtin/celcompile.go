@@ -549,14 +549,16 @@ func mulSat(a uint64, f float64) uint64 {
 
 // Reads returns the variable paths the program reads, such as
 // "input.line_items[].sku", sorted. A path that ends at a variable or an
-// object means the whole value is read. The engine decodes only these paths
-// of an input document.
+// object means the whole value is read. A path that ends in "#" reads
+// only how many elements the list it names has (size(input.line_items)):
+// its elements may be decoded as nothing. The engine decodes only these
+// paths of an input document.
 func (p *Program) Reads() []string {
 	if p.ast == nil {
 		return nil
 	}
 	paths := map[string]bool{}
-	collectReads(p.ast.NativeRep().Expr(), map[string]string{}, paths)
+	collectReads(p.ast.NativeRep(), p.ast.NativeRep().Expr(), map[string]string{}, paths)
 	out := make([]string, 0, len(paths))
 	for k := range paths {
 		out = append(out, k)
@@ -567,34 +569,38 @@ func (p *Program) Reads() []string {
 
 // collectReads records the path of every maximal select chain rooted at a
 // variable; iteration variables of comprehensions map to "<range>[]".
-func collectReads(e celast.Expr, bound map[string]string, out map[string]bool) {
-	if path, ok := selectPath(e, bound, out); ok {
+func collectReads(a *celast.AST, e celast.Expr, bound map[string]string, out map[string]bool) {
+	if path, ok := selectPath(a, e, bound, out); ok {
 		out[path] = true
 		return
 	}
 	switch e.Kind() {
 	case celast.SelectKind:
-		collectReads(e.AsSelect().Operand(), bound, out)
+		collectReads(a, e.AsSelect().Operand(), bound, out)
 	case celast.CallKind:
 		c := e.AsCall()
-		if c.IsMemberFunction() {
-			collectReads(c.Target(), bound, out)
+		if path, ok := sizedList(a, c, bound); ok {
+			out[path+"#"] = true
+			return
 		}
-		for _, a := range c.Args() {
-			collectReads(a, bound, out)
+		if c.IsMemberFunction() {
+			collectReads(a, c.Target(), bound, out)
+		}
+		for _, arg := range c.Args() {
+			collectReads(a, arg, bound, out)
 		}
 	case celast.ListKind:
 		for _, el := range e.AsList().Elements() {
-			collectReads(el, bound, out)
+			collectReads(a, el, bound, out)
 		}
 	case celast.MapKind:
 		for _, en := range e.AsMap().Entries() {
-			collectReads(en.AsMapEntry().Key(), bound, out)
-			collectReads(en.AsMapEntry().Value(), bound, out)
+			collectReads(a, en.AsMapEntry().Key(), bound, out)
+			collectReads(a, en.AsMapEntry().Value(), bound, out)
 		}
 	case celast.StructKind:
 		for _, f := range e.AsStruct().Fields() {
-			collectReads(f.AsStructField().Value(), bound, out)
+			collectReads(a, f.AsStructField().Value(), bound, out)
 		}
 	case celast.ComprehensionKind:
 		c := e.AsComprehension()
@@ -611,7 +617,7 @@ func collectReads(e celast.Expr, bound map[string]string, out map[string]bool) {
 			inner[c.IterVar2()] = ""
 			elemVar = c.IterVar2()
 		}
-		rng, ranged := selectPath(c.IterRange(), bound, nil)
+		rng, ranged := selectPath(a, c.IterRange(), bound, nil)
 		if ranged {
 			inner[elemVar] = rng + "[]"
 		}
@@ -619,18 +625,18 @@ func collectReads(e celast.Expr, bound map[string]string, out map[string]bool) {
 		// cel.bind(name, value, body) is a comprehension over nothing whose
 		// accumulator is the value: name reads what value reads, and only
 		// where the body uses name.
-		if p, ok := selectPath(c.AccuInit(), bound, out); ok {
+		if p, ok := selectPath(a, c.AccuInit(), bound, out); ok {
 			inner[c.AccuVar()] = p
 		} else {
-			collectReads(c.AccuInit(), bound, out)
+			collectReads(a, c.AccuInit(), bound, out)
 		}
 		body := map[string]bool{}
 		if r := c.IterRange(); r.Kind() != celast.ListKind || len(r.AsList().Elements()) > 0 {
 			// (cel.bind's loop over nothing never runs its step.)
-			collectReads(c.LoopCondition(), inner, body)
-			collectReads(c.LoopStep(), inner, body)
+			collectReads(a, c.LoopCondition(), inner, body)
+			collectReads(a, c.LoopStep(), inner, body)
 		}
-		collectReads(c.Result(), inner, body)
+		collectReads(a, c.Result(), inner, body)
 		elemsRead := false
 		for p := range body {
 			out[p] = true
@@ -642,18 +648,54 @@ func collectReads(e celast.Expr, bound map[string]string, out map[string]bool) {
 		// uses an element whole (a filter, whose result holds them) reads
 		// "<range>[]", which keeps the elements whole.
 		if elemsRead {
-			selectPath(c.IterRange(), bound, out) // what its indexes read
+			selectPath(a, c.IterRange(), bound, out) // what its indexes read
 		} else {
-			collectReads(c.IterRange(), bound, out)
+			collectReads(a, c.IterRange(), bound, out)
 		}
 	}
+}
+
+// sizedList is the path of the list that size(list) or list.size()
+// counts, when it is a document path below a variable.
+func sizedList(a *celast.AST, c celast.CallExpr, bound map[string]string) (string, bool) {
+	if c.FunctionName() != "size" {
+		return "", false
+	}
+	var arg celast.Expr
+	switch {
+	case c.IsMemberFunction() && len(c.Args()) == 0:
+		arg = c.Target()
+	case !c.IsMemberFunction() && len(c.Args()) == 1:
+		arg = c.Args()[0]
+	default:
+		return "", false
+	}
+	if t := a.GetType(arg.ID()); t == nil || t.Kind() != types.ListKind {
+		return "", false
+	}
+	path, ok := selectPath(a, arg, bound, nil)
+	// An index inside the path (lines[i.n]) reads more; the plain whole
+	// read records that. A variable alone ("input#") is not a document
+	// path.
+	if !ok || !strings.Contains(path, ".") || !isPlainPath(arg) {
+		return "", false
+	}
+	return path, true
+}
+
+// isPlainPath reports whether e is field selections from an identifier.
+func isPlainPath(e celast.Expr) bool {
+	for e.Kind() == celast.SelectKind {
+		e = e.AsSelect().Operand()
+	}
+	return e.Kind() == celast.IdentKind
 }
 
 // selectPath is the document path e reads when e is a chain of field
 // selections (plain or optional, x.?f) and indexes rooted at a variable.
 // An index reads every element ("[]"), a string key the field it names;
 // what an index expression itself reads goes to out.
-func selectPath(e celast.Expr, bound map[string]string, out map[string]bool) (string, bool) {
+func selectPath(a *celast.AST, e celast.Expr, bound map[string]string, out map[string]bool) (string, bool) {
 	switch e.Kind() {
 	case celast.IdentKind:
 		name := e.AsIdent()
@@ -663,7 +705,7 @@ func selectPath(e celast.Expr, bound map[string]string, out map[string]bool) (st
 		return name, true
 	case celast.SelectKind:
 		sel := e.AsSelect()
-		if p, ok := selectPath(sel.Operand(), bound, out); ok {
+		if p, ok := selectPath(a, sel.Operand(), bound, out); ok {
 			return p + "." + sel.FieldName(), true
 		}
 	case celast.CallKind:
@@ -674,7 +716,7 @@ func selectPath(e celast.Expr, bound map[string]string, out map[string]bool) (st
 		}
 		switch c.FunctionName() {
 		case "_?._", "_[_]", "_[?_]":
-			p, ok := selectPath(args[0], bound, out)
+			p, ok := selectPath(a, args[0], bound, out)
 			if !ok {
 				return "", false
 			}
@@ -682,7 +724,7 @@ func selectPath(e celast.Expr, bound map[string]string, out map[string]bool) (st
 				return p + "." + key, true
 			}
 			if out != nil {
-				collectReads(args[1], bound, out)
+				collectReads(a, args[1], bound, out)
 			}
 			return p + "[]", true
 		}

@@ -250,7 +250,11 @@ func TestCELExtensions(t *testing.T) {
 		{"input.lines.map(l, 1)", "[1,1]", "input.lines"},
 		{"input.lines.transformList(i, l, i)", "[0,1]", "input.lines"},
 		{"cel.bind(l, input.lines, 1)", "1", ""},
-		{"cel.bind(l, input.lines, size(l))", "2", "input.lines"},
+		{"cel.bind(l, input.lines, size(l))", "2", "input.lines#"},
+		// A list's length reads its elements as nothing; a string's is the string.
+		{"size(input.lines)", "2", "input.lines#"},
+		{"input.lines.size() + size(input.note)", "3", "input.lines# input.note"},
+		{"size(input.lines) + size(input.lines.map(l, l.sku))", "4", "input.lines# input.lines[].sku"},
 		{"input.?note.orValue('') + ':' + input.lines[0].sku", `"n:A"`, "input.lines[].sku input.note"},
 		{"input.?lines.orValue([]).map(l, l.sku)", `["A","B"]`, "input.lines"},
 	}

@@ -419,8 +419,9 @@ func (l *loader) noteReads(e *Expr) {
 	}
 	for _, r := range e.Program.Reads() {
 		if rest, ok := strings.CutPrefix(r, "vars."); ok {
-			// vars.m.k, vars.m[] (an index, vars.m[k] or vars.m[?k]) read m.
-			if i := strings.IndexAny(rest, ".["); i >= 0 {
+			// vars.m.k, vars.m[] (an index, vars.m[k] or vars.m[?k]) and
+			// vars.m# (size(vars.m)) read m.
+			if i := strings.IndexAny(rest, ".[#"); i >= 0 {
 				rest = rest[:i]
 			}
 			l.usedVars[rest] = true

@@ -220,6 +220,7 @@ func deliveriesOf(o *Outcome) []any {
 func readValues(e *dsl.Expr, vars *builtin.Vars) []PathValue {
 	var out []PathValue
 	for _, p := range e.Program.Reads() {
+		p = strings.TrimSuffix(p, "#") // a list's length: show the list
 		root, rest, _ := strings.Cut(p, ".")
 		v, ok := vars.Get(root)
 		if !ok || root == dsl.VarTables {

@@ -169,7 +169,7 @@ func ColumnsRead(paths []string, root string) []string {
 			continue // "inputs.x" is not a path of "input"
 		}
 		name := rest[1:]
-		if i := strings.IndexAny(name, ".["); i >= 0 {
+		if i := strings.IndexAny(name, ".[#"); i >= 0 {
 			name = name[:i]
 		}
 		if name == "" {

@@ -386,6 +386,10 @@ func TestNewProjection(t *testing.T) {
 		{"nested lists", []string{"input.a[][].b"}, []string{"input.a[][].b"}},
 		{"other roots ignored", []string{"inputs.x", "output.y"}, nil},
 		{"unknown syntax keeps all below", []string{"input.a[0].b"}, []string{"input.a"}},
+		{"length only", []string{"input.lines#", "input.id"}, []string{"input.id", "input.lines#"}},
+		{"length and a field", []string{"input.lines#", "input.lines[].sku"}, []string{"input.lines[].sku"}},
+		{"length and the elements", []string{"input.lines[]", "input.lines#"}, []string{"input.lines[]"}},
+		{"length of a whole list", []string{"input.lines", "input.lines#"}, []string{"input.lines"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -412,6 +416,8 @@ func TestProjectedDecode(t *testing.T) {
 		{"nothing", nil, `{}`},
 		{"scalar", []string{"input.note"}, `{"note":"n"}`},
 		{"list element field", []string{"input.lines[].sku"}, `{"lines":[{"sku":"A"},{"sku":"B"}]}`},
+		{"list length", []string{"input.lines#"}, `{"lines":[{},{}]}`},
+		{"list length and a field", []string{"input.lines#", "input.lines[].qty"}, `{"lines":[{"qty":1},{"qty":2}]}`},
 		{"whole list", []string{"input.lines"}, `{"lines":[{"other":1,"price":2.00,"qty":1,"sku":"A","tags":["t"]},{"qty":2,"sku":"B"}]}`},
 		{"map key", []string{"input.attrs.b"}, `{"attrs":{"b":"2"}}`},
 		{"dyn path", []string{"input.extra.x.z"}, `{"extra":{"x":{"z":2}}}`},

@@ -25,7 +25,9 @@ type Projection struct {
 
 // NewProjection builds the projection of the variable root from the paths
 // a compiled program reads (builtin.Program.Reads): "input.id",
-// "input.line_items[].sku", "input" (the whole value). A path that stops at
+// "input.line_items[].sku", "input" (the whole value), "input.line_items#"
+// (the list's length: every element, as nothing unless another path
+// reads more of it). A path that stops at
 // an object keeps that whole subtree; paths of other variables are ignored;
 // a segment it cannot parse keeps everything from there. With no path of
 // root, nothing of the document is read, and the result is an empty
@@ -56,6 +58,11 @@ func (p *Projection) add(rest string) {
 		case rest == "":
 			*node = Projection{All: true}
 			return
+		case rest == "#":
+			if node.Elem == nil {
+				node.Elem = &Projection{}
+			}
+			return
 		case strings.HasPrefix(rest, "[]"):
 			rest = rest[2:]
 			if node.Elem == nil {
@@ -64,7 +71,7 @@ func (p *Projection) add(rest string) {
 			node = node.Elem
 		case rest[0] == '.':
 			rest = rest[1:]
-			end := strings.IndexAny(rest, ".[")
+			end := strings.IndexAny(rest, ".[#")
 			if end < 0 {
 				end = len(rest)
 			}
@@ -111,7 +118,9 @@ func (p *Projection) Paths(root string) []string {
 		for k, sub := range p.Fields {
 			walk(sub, prefix+"."+k)
 		}
-		if p.Elem != nil {
+		if p.Elem != nil && p.Elem.empty() && len(p.Fields) == 0 {
+			out = append(out, prefix+"#")
+		} else if p.Elem != nil {
 			walk(p.Elem, prefix+"[]")
 		}
 	}
