@@ -80,6 +80,17 @@ func (x *deps) ledgerDeliver(ctx context.Context, h *sinkHandle, d *connector.De
 		}
 		defer x.inflight.remove(lk)
 	}
+	if !x.dry {
+		// Most keys are new: create the intent at once, and read the
+		// ledger only when the key has an entry.
+		intentRev, created, err := x.recordIntent(ctx, lk, 0, hash, d)
+		if err != nil {
+			return nil, false, err
+		}
+		if created {
+			return x.deliverRecorded(ctx, h, d, lk, hash, intentRev)
+		}
+	}
 	var rev uint64
 	e, err := x.keys.Get(ctx, lk)
 	switch {
@@ -134,16 +145,34 @@ func (x *deps) ledgerDeliver(ctx context.Context, h *sinkHandle, d *connector.De
 		}
 		return resp, false, err
 	}
-	intent, _ := json.Marshal(ledgerRecord{State: "intent", Hash: hash, Message: msgOf(ctx), Owner: x.owner, At: x.now(), Replacing: d.Replacing, PrevRef: d.PreviousRef})
-	res, err := x.keys.Apply(ctx, store.Op{Kind: store.OpCAS, Key: lk, Rev: rev, Value: intent})
+	intentRev, recorded, err := x.recordIntent(ctx, lk, rev, hash, d)
 	if err != nil {
-		return nil, false, &errRetry{err: fmt.Errorf("recording intent: %w", err), policy: dsl.DefaultPolicy}
+		return nil, false, err
 	}
-	if res[0].Err != nil {
+	if !recorded {
 		// Someone else wrote the entry since we read it.
 		return nil, false, &errRetry{err: errInProgress, after: time.Second, policy: h.policy}
 	}
-	intentRev := res[0].Rev
+	return x.deliverRecorded(ctx, h, d, lk, hash, intentRev)
+}
+
+// recordIntent writes the intent to deliver d if the ledger entry lk is
+// still at revision rev (0: has none); recorded is false when it is not.
+func (x *deps) recordIntent(ctx context.Context, lk string, rev uint64, hash string, d *connector.Delivery) (intentRev uint64, recorded bool, err error) {
+	intent, _ := json.Marshal(ledgerRecord{State: "intent", Hash: hash, Message: msgOf(ctx), Owner: x.owner, At: x.now(), Replacing: d.Replacing, PrevRef: d.PreviousRef})
+	res, err := x.keys.Apply(ctx, store.Op{Kind: store.OpCAS, Key: lk, Rev: rev, Value: intent})
+	if err != nil {
+		return 0, false, &errRetry{err: fmt.Errorf("recording intent: %w", err), policy: dsl.DefaultPolicy}
+	}
+	if res[0].Err != nil {
+		return 0, false, nil
+	}
+	return res[0].Rev, true, nil
+}
+
+// deliverRecorded delivers d, whose intent is recorded at intentRev, and
+// records the result.
+func (x *deps) deliverRecorded(ctx context.Context, h *sinkHandle, d *connector.Delivery, lk, hash string, intentRev uint64) (*connector.Response, bool, error) {
 	resp, err := h.deliver(ctx, d, false)
 	if err != nil {
 		var nse interface{ NotSent() bool }
