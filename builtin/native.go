@@ -58,7 +58,8 @@ func (p *nativeProgram) eval(vars *Vars) (any, bool) {
 	} else {
 		fr.local = local[:p.slots]
 	}
-	return p.fn(&fr)
+	v, ok := p.fn(&fr)
+	return unwrap(v), ok
 }
 
 // nativeCompiler compiles one checked expression.
@@ -98,7 +99,10 @@ func (c *nativeCompiler) expr(e celast.Expr) nativeFn {
 	case celast.MapKind:
 		return c.mapLiteral(e)
 	case celast.ComprehensionKind:
-		return c.mapMacro(e)
+		if fn := c.mapMacro(e); fn != nil {
+			return fn
+		}
+		return c.bind(e)
 	}
 	return nil
 }
@@ -125,40 +129,64 @@ func (c *nativeCompiler) ident(e celast.Expr) nativeFn {
 // such key).
 func (c *nativeCompiler) selectField(e celast.Expr) nativeFn {
 	sel := e.AsSelect()
-	if sel.IsTestOnly() { // has()
-		return nil
-	}
 	operand := c.expr(sel.Operand())
 	if operand == nil {
 		return nil
 	}
 	field := sel.FieldName()
+	if sel.IsTestOnly() { // has(x.f)
+		present := c.presence(sel.Operand())
+		if present == nil {
+			return nil
+		}
+		return func(fr *frame) (any, bool) {
+			v, ok := operand(fr)
+			m, isMap := v.(map[string]any)
+			if !ok || !isMap {
+				return nil, false
+			}
+			return present(m, field), true
+		}
+	}
 	return func(fr *frame) (any, bool) {
 		v, ok := operand(fr)
 		if !ok {
 			return nil, false
 		}
-		switch x := v.(type) {
-		case map[string]any:
-			v = x[field]
-			return v, v != nil && plain(v)
-		case Money:
-			switch field {
-			case "amount":
-				return x.Amount, true
-			case "currency":
-				return x.Currency, true
+		if o, isOpt := v.(nativeOptional); isOpt {
+			// x.?a.b: none stays none, a value is selected from.
+			if !o.ok {
+				return o, true
 			}
-		case Quantity:
-			switch field {
-			case "value":
-				return x.Value, true
-			case "uom":
-				return x.UOM, true
-			}
+			v, ok = selectFrom(o.v, field)
+			return nativeOptional{v, true}, ok
 		}
-		return nil, false
+		return selectFrom(v, field)
 	}
+}
+
+// selectFrom is v.field: a document's field, or money's or a quantity's.
+func selectFrom(v any, field string) (any, bool) {
+	switch x := v.(type) {
+	case map[string]any:
+		v = x[field]
+		return v, v != nil && plain(v)
+	case Money:
+		switch field {
+		case "amount":
+			return x.Amount, true
+		case "currency":
+			return x.Currency, true
+		}
+	case Quantity:
+		switch field {
+		case "value":
+			return x.Value, true
+		case "uom":
+			return x.UOM, true
+		}
+	}
+	return nil, false
 }
 
 // compare is <, <=, > and >= between two values of one kind CEL orders
@@ -296,12 +324,30 @@ func (c *nativeCompiler) args(es []celast.Expr) []nativeFn {
 
 func (c *nativeCompiler) call(e celast.Expr) nativeFn {
 	call := e.AsCall()
-	if call.IsMemberFunction() {
-		return nil
-	}
 	ref := c.ast.ReferenceMap()[e.ID()]
 	if ref == nil || len(ref.OverloadIDs) != 1 {
 		return nil
+	}
+	if call.IsMemberFunction() {
+		return c.optionalMethod(call)
+	}
+	switch call.FunctionName() {
+	case operators.OptSelect:
+		return c.optSelect(call)
+	case optionalOf, optionalNone:
+		args := c.args(call.Args())
+		if args == nil && len(call.Args()) > 0 {
+			return nil
+		}
+		if len(args) == 0 {
+			return func(*frame) (any, bool) { return nativeOptional{}, true }
+		}
+		return func(fr *frame) (any, bool) {
+			v, ok := args[0](fr)
+			return nativeOptional{v, true}, ok && plain(v)
+		}
+	case operators.Index, operators.OptIndex:
+		return c.index(call, call.FunctionName() == operators.OptIndex)
 	}
 	args := c.args(call.Args())
 	if args == nil {
@@ -395,7 +441,7 @@ func (c *nativeCompiler) builtinCall(name, id string, args []nativeFn) nativeFn 
 		vals := make([]any, len(args))
 		for i, a := range args {
 			v, ok := a(fr)
-			if !ok {
+			if !ok || !plain(v) {
 				return nil, false
 			}
 			vals[i] = v
@@ -421,7 +467,7 @@ func (c *nativeCompiler) list(e celast.Expr) nativeFn {
 			if !ok {
 				return nil, false
 			}
-			out[i] = v
+			out[i] = unwrap(v)
 		}
 		return out, true
 	}
@@ -455,7 +501,7 @@ func (c *nativeCompiler) mapLiteral(e celast.Expr) nativeFn {
 			if !ok {
 				return nil, false
 			}
-			out[k] = v
+			out[k] = unwrap(v)
 		}
 		return out, true
 	}
@@ -514,7 +560,7 @@ func (c *nativeCompiler) mapMacro(e celast.Expr) nativeFn {
 			if !ok {
 				return nil, false
 			}
-			out[i] = y
+			out[i] = unwrap(y)
 		}
 		return out, true
 	}

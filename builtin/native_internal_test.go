@@ -30,6 +30,7 @@ func TestNativeIsCEL(t *testing.T) {
 		&Field{Name: "tags", Type: ListOf(StringType)},
 		&Field{Name: "lines", Type: ListOf(addr)},
 		&Field{Name: "amount", Type: StringType},
+		&Field{Name: "note", Type: StringType},
 		&Field{Name: "extra", Type: MapOf(AnyType)},
 	)
 	ts := NewTypes()
@@ -84,7 +85,27 @@ func TestNativeIsCEL(t *testing.T) {
 		{"input.paid || fails(input.amount) == 'ok'", true}, // || forgives the side that does not matter
 		{"!input.paid ? 'no' : input.ship.city", true},
 		{"input.id == 9007199254740993", true},
+		// Fields that may be absent.
+		{"input.?name.orValue('')", true}, {"input.?note.orValue('n/a')", true},
+		{"input.?ship.?zip.orValue('none')", true}, {"input.?ship.?city.orValue('')", true},
+		{"input.?extra.?k.orValue('')", true}, {"input.extra.?zz.orValue('d')", true},
+		{"has(input.note)", true}, {"has(input.ship.zip)", true}, {"has(input.ship.city)", true},
+		{"has(input.extra.k)", true}, {"has(input.extra.zz)", true},
+		{"input.?note.or(input.?name).orValue('')", true},
+		{"input.?ship.city", true},
+		{"input.tags[1]", true}, {"input.tags[?5].orValue('none')", true}, {"input.tags[?0]", true},
+		{"input.extra['k']", true}, {"input.extra[?'q'].orValue('d')", true},
+		{"input.?ship.optMap(s, s.city + '!').orValue('')", true},
+		{"input.?note.optMap(s, s + '!').orValue('-')", true},
+		{"cel.bind(x, input.name, x + x)", true},
+		{"optional.of(input.name).hasValue()", true}, {"optional.none().orValue(1)", true},
+		{"[input.?note, input.?name]", true},
+		{"{'n': input.?note, 'm': input.?name}", true},
+		{"input.?name.orValue('') != '' ? optional.of(input.name) : optional.none()", true},
 		// Left to CEL:
+		{"input.?note.value()", false},
+		{"input.tags[5]", false},
+		{"input.extra['q']", false},
 		{"!input.paid && fails(input.amount) == 'ok'", true}, // false && error is false
 		{"input.paid && fails(input.amount) == 'ok'", false}, // true && error is the error
 		{"fails(input.amount) == 'ok' || input.paid", false}, // CEL forgives it; native cannot tell
@@ -100,9 +121,7 @@ func TestNativeIsCEL(t *testing.T) {
 		{"input.missing_", false},   // not checked: a compile error below, skipped
 		{"input.extra.n", false},    // a Go int: CEL makes it int64
 		{"input.extra.none", false}, // no such key
-		{"has(input.ship.city)", false},
 		{"n", true},
-		{"input.?name.orValue('')", false},
 	} {
 		p, iss := scope.Compile(CEL, c.src, nil)
 		if iss != nil {
