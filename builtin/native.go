@@ -427,8 +427,10 @@ func (c *nativeCompiler) call(e celast.Expr) nativeFn {
 // builtinCall calls a registry function's implementation, as CEL's
 // binding does (celFunction), with the native arguments.
 func (c *nativeCompiler) builtinCall(name, id string, args []nativeFn) nativeFn {
+	// Operators on decimals, money and quantities too: CEL dispatches them
+	// to the values' methods, which their implementations call.
 	f := c.scope.function(name)
-	if f == nil || IsOperator(f.Name) || !strings.HasPrefix(id, "transload_") {
+	if f == nil || !strings.HasPrefix(id, "transload_") {
 		return nil
 	}
 	id = strings.TrimSuffix(id, "_map")
