@@ -194,9 +194,8 @@ func selectFrom(v any, field string) (any, bool) {
 // order), decimals, money of one currency, timestamps.
 func compare(op string, a, b nativeFn) nativeFn {
 	return func(fr *frame) (any, bool) {
-		x, ok1 := a(fr)
-		y, ok2 := b(fr)
-		if !ok1 || !ok2 {
+		x, y, ok := both(fr, a, b)
+		if !ok {
 			return nil, false
 		}
 		var c int
@@ -246,6 +245,13 @@ func compare(op string, a, b nativeFn) nativeFn {
 	}
 }
 
+// both evaluates the two operands of a binary operator.
+func both(fr *frame, a, b nativeFn) (x, y any, ok bool) {
+	x, ok1 := a(fr)
+	y, ok2 := b(fr)
+	return x, y, ok1 && ok2
+}
+
 func cmpOrdered[T int64 | string](x, y T) int {
 	switch {
 	case x < y:
@@ -261,9 +267,8 @@ func cmpOrdered[T int64 | string](x, y T) int {
 // CEL's.
 func equals(not bool, a, b nativeFn) nativeFn {
 	return func(fr *frame) (any, bool) {
-		x, ok1 := a(fr)
-		y, ok2 := b(fr)
-		if !ok1 || !ok2 {
+		x, y, ok := both(fr, a, b)
+		if !ok {
 			return nil, false
 		}
 		var eq bool
@@ -382,11 +387,10 @@ func (c *nativeCompiler) call(e celast.Expr) nativeFn {
 	switch id := ref.OverloadIDs[0]; id {
 	case overloads.AddString:
 		return func(fr *frame) (any, bool) {
-			a, ok1 := args[0](fr)
-			b, ok2 := args[1](fr)
-			x, ok3 := a.(string)
-			y, ok4 := b.(string)
-			if !(ok1 && ok2 && ok3 && ok4) {
+			a, b, ok := both(fr, args[0], args[1])
+			x, ok1 := a.(string)
+			y, ok2 := b.(string)
+			if !(ok && ok1 && ok2) {
 				return nil, false
 			}
 			return x + y, true
@@ -532,17 +536,7 @@ func (c *nativeCompiler) mapMacro(e celast.Expr) nativeFn {
 	if rng == nil {
 		return nil
 	}
-	name := cp.IterVar()
-	prev, shadowed := c.slots[name]
-	slot := c.n
-	c.n++
-	c.slots[name] = slot
-	elem := c.expr(add[1].AsList().Elements()[0])
-	if shadowed {
-		c.slots[name] = prev
-	} else {
-		delete(c.slots, name)
-	}
+	slot, elem := c.scoped(cp.IterVar(), add[1].AsList().Elements()[0])
 	if elem == nil {
 		return nil
 	}
@@ -566,6 +560,21 @@ func (c *nativeCompiler) mapMacro(e celast.Expr) nativeFn {
 		}
 		return out, true
 	}
+}
+
+// scoped compiles e with name bound to a new slot, which it returns.
+func (c *nativeCompiler) scoped(name string, e celast.Expr) (int, nativeFn) {
+	prev, shadowed := c.slots[name]
+	slot := c.n
+	c.n++
+	c.slots[name] = slot
+	fn := c.expr(e)
+	if shadowed {
+		c.slots[name] = prev
+	} else {
+		delete(c.slots, name)
+	}
+	return slot, fn
 }
 
 // plain reports whether v is a native value CEL would give back as it is

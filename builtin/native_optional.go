@@ -210,17 +210,7 @@ func (c *nativeCompiler) bind(e celast.Expr) nativeFn {
 	if init == nil {
 		return nil
 	}
-	name := cp.AccuVar()
-	prev, shadowed := c.slots[name]
-	slot := c.n
-	c.n++
-	c.slots[name] = slot
-	body := c.expr(cp.Result())
-	if shadowed {
-		c.slots[name] = prev
-	} else {
-		delete(c.slots, name)
-	}
+	slot, body := c.scoped(cp.AccuVar(), cp.Result())
 	if body == nil {
 		return nil
 	}
