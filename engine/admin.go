@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"runtime"
 	"strconv"
 	"time"
 
@@ -217,7 +218,9 @@ type Status struct {
 	StartedAt  time.Time `json:"started_at"`
 	Ready      bool      `json:"ready"`
 	// AcceptOnly is true when messages are stored and not processed.
-	AcceptOnly bool                  `json:"accept_only,omitempty"`
+	AcceptOnly bool `json:"accept_only,omitempty"`
+	// Procs is GOMAXPROCS: the processors Go runs the engine on.
+	Procs      int                   `json:"procs"`
 	LastReload *ReloadResult         `json:"last_reload"`
 	Routes     []string              `json:"routes"`
 	Flows      map[string]FlowStatus `json:"flows"`
@@ -240,7 +243,7 @@ func (e *Engine) Status(ctx interface {
 	Err() error
 	Value(any) any
 }) *Status {
-	st := &Status{StartedAt: e.startedAt, Ready: e.ready.Load(), AcceptOnly: e.opts.AcceptOnly, LastReload: e.LastReload(), Flows: map[string]FlowStatus{}, Sinks: map[string]SinkState{}, Routes: []string{}}
+	st := &Status{StartedAt: e.startedAt, Ready: e.ready.Load(), AcceptOnly: e.opts.AcceptOnly, Procs: runtime.GOMAXPROCS(0), LastReload: e.LastReload(), Flows: map[string]FlowStatus{}, Sinks: map[string]SinkState{}, Routes: []string{}}
 	v := e.Current()
 	if v == nil {
 		return st

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -124,6 +125,53 @@ func TestDuplicateAfterEdit(t *testing.T) {
 	if got := h.sink("erp").keys(); !slices.Equal(got, []string{"1"}) {
 		t.Fatalf("delivered %v", got)
 	}
+}
+
+// TestProcessedLog: at info, each message is logged once with its flow,
+// outcome and where it went; at warn, not at all (the line is not even
+// built).
+func TestProcessedLog(t *testing.T) {
+	for _, level := range []slog.Level{slog.LevelInfo, slog.LevelWarn} {
+		h := newHarness(t, basicFlow, connector.IdempotencyKey)
+		var buf lockedBuffer
+		h.opts.Logger = slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: level}))
+		h.engine = engine.New(h.opts)
+		h.start()
+		h.submit("orders", order(1, "10.00"))
+		h.idle()
+		h.stop()
+		var lines []string
+		for _, l := range strings.Split(buf.String(), "\n") {
+			if strings.Contains(l, "msg=processed") {
+				lines = append(lines, l)
+			}
+		}
+		switch {
+		case level == slog.LevelWarn && len(lines) > 0:
+			t.Errorf("at warn: %q", lines)
+		case level == slog.LevelInfo && (len(lines) != 1 || !strings.Contains(lines[0], "flow=orders") ||
+			!strings.Contains(lines[0], "outcome=delivered") || !strings.Contains(lines[0], `to="sink erp`) || !strings.Contains(lines[0], "key=1")):
+			t.Errorf("at info: %q", lines)
+		}
+	}
+}
+
+// lockedBuffer is a buffer the engine's goroutines may log to.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // TestBusinessDeadLetter: a rule failure and a bad amount are business

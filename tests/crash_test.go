@@ -13,7 +13,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -143,10 +145,19 @@ func freePort(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-func startChild(t *testing.T, flows, data, addr, erpURL string) *child {
+// startChild starts transload run on flows and waits until it is ready;
+// env adds to (or, as "NAME", removes from) the test's environment.
+func startChild(t *testing.T, flows, data, addr, erpURL string, env ...string) *child {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "run", flows, "--data", data, "--addr", addr, "--var", "erp_url="+erpURL, "--log-level", "warn", "--drain", "1s")
 	cmd.Env = append(os.Environ(), "TRANSLOAD_TEST_MAIN=1")
+	for _, kv := range env {
+		if !strings.Contains(kv, "=") {
+			cmd.Env = slices.DeleteFunc(cmd.Env, func(e string) bool { return strings.HasPrefix(e, kv+"=") })
+			continue
+		}
+		cmd.Env = append(cmd.Env, kv)
+	}
 	out := &bytes.Buffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
