@@ -262,9 +262,9 @@ func cmpOrdered[T int64 | string](x, y T) int {
 	return 0
 }
 
-// equals is == (or != with not) between two strings, integers or bools;
-// CEL's equality of other kinds (numbers across types, maps, lists) is
-// CEL's.
+// equals is == (or != with not) between two strings, integers, bools,
+// decimals, amounts of money or quantities; CEL's equality of other kinds
+// (numbers across types, maps, lists) is CEL's.
 func equals(not bool, a, b nativeFn) nativeFn {
 	return func(fr *frame) (any, bool) {
 		x, y, ok := both(fr, a, b)
@@ -291,6 +291,24 @@ func equals(not bool, a, b nativeFn) nativeFn {
 				return nil, false
 			}
 			eq = x == y
+		case Decimal: // by value, whatever the scale, as decimalVal.Equal
+			y, ok := y.(Decimal)
+			if !ok {
+				return nil, false
+			}
+			eq = x.Cmp(y) == 0
+		case Money:
+			y, ok := y.(Money)
+			if !ok {
+				return nil, false
+			}
+			eq = x.Currency == y.Currency && x.Amount.Cmp(y.Amount) == 0
+		case Quantity:
+			y, ok := y.(Quantity)
+			if !ok {
+				return nil, false
+			}
+			eq = x.UOM == y.UOM && x.Value.Cmp(y.Value) == 0
 		default:
 			return nil, false
 		}
@@ -581,7 +599,7 @@ func (c *nativeCompiler) scoped(name string, e celast.Expr) (int, nativeFn) {
 // (toNative of its CEL form is v itself, or equal).
 func plain(v any) bool {
 	switch v.(type) {
-	case nil, string, int64, bool, float64, Decimal, Money, Quantity, time.Time, map[string]any, []any:
+	case nil, string, int64, bool, float64, Decimal, Money, Quantity, time.Time, map[string]any, []any, *Table:
 		return true
 	}
 	return false
