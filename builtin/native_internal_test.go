@@ -116,7 +116,15 @@ func TestNativeIsCEL(t *testing.T) {
 		{"input.tags.map(t, t + input.ship.zip)", false}, // null inside
 		{"{'a': input.name}.map(k, k)", false},           // a map iterates its keys
 		{"fails(input.amount)", false},                   // the function's error
-		{"input.lines.filter(l, l.city == 'A')", false},
+		{"input.lines.filter(l, l.city == 'A')", true},
+		{"input.lines.map(l, l.city != 'A', l.zip)", true},
+		{"input.lines.all(l, l.city != '')", true}, {"input.lines.all(l, l.city == 'A')", true},
+		{"input.lines.exists(l, l.city == 'B')", true}, {"input.tags.exists(t, t == 'z')", true},
+		{"input.lines.map(l, l.zip).filter(z, z != '1')", true},
+		{"[].all(x, x > 1)", true},
+		// An element the native form cannot evaluate: CEL decides.
+		{"input.lines.exists(l, l.city == 'B' || fails(input.amount) == 'ok')", false},
+		{"input.lines.all(l, fails(l.city) == 'ok')", false},
 		{"input.name.size()", false},
 		{"input.ship.zip", false},   // null: an error with its reason
 		{"input.missing_", false},   // not checked: a compile error below, skipped

@@ -210,10 +210,11 @@ func (c *nativeCompiler) bind(e celast.Expr) nativeFn {
 	if init == nil {
 		return nil
 	}
-	slot, body := c.scoped(cp.AccuVar(), cp.Result())
-	if body == nil {
+	slot, fns := c.scoped(cp.AccuVar(), cp.Result())
+	if fns == nil {
 		return nil
 	}
+	body := fns[0]
 	return func(fr *frame) (any, bool) {
 		v, ok := init(fr)
 		if !ok {
