@@ -531,6 +531,15 @@ func (c *nativeCompiler) mapLiteral(e celast.Expr) nativeFn {
 	}
 }
 
+type listMacroKind uint8
+
+const (
+	macroMap listMacroKind = iota
+	macroFilter
+	macroAll
+	macroExists
+)
+
 // listMacro is one of the list macros over a list, recognised by the
 // comprehension it expands to: map(x, f) and map(x, p, f), filter(x, p),
 // all(x, p) and exists(x, p). Any element the native form cannot evaluate
@@ -547,7 +556,7 @@ func (c *nativeCompiler) listMacro(e celast.Expr) nativeFn {
 	call := step.AsCall()
 	args := call.Args()
 	// kind: the macro; pred and fn: the expressions over the element.
-	var kind string
+	var kind listMacroKind
 	var pred, fn celast.Expr
 	appended := func(x celast.Expr) (celast.Expr, bool) { // accu + [f]
 		if x.Kind() != celast.CallKind || x.AsCall().FunctionName() != operators.Add {
@@ -566,22 +575,22 @@ func (c *nativeCompiler) listMacro(e celast.Expr) nativeFn {
 		if !ok {
 			return nil
 		}
-		kind, fn = "map", f
+		kind, fn = macroMap, f
 	case emptyList && call.FunctionName() == operators.Conditional && len(args) == 3 && isAccu(args[2]):
 		f, ok := appended(args[1])
 		if !ok {
 			return nil
 		}
-		kind, pred, fn = "map", args[0], f
+		kind, pred, fn = macroMap, args[0], f
 		if f.Kind() == celast.IdentKind && f.AsIdent() == cp.IterVar() {
-			kind, fn = "filter", nil
+			kind, fn = macroFilter, nil
 		}
 	case init.Kind() == celast.LiteralKind && init.AsLiteral() == types.True &&
 		call.FunctionName() == operators.LogicalAnd && len(args) == 2 && isAccu(args[0]):
-		kind, pred = "all", args[1]
+		kind, pred = macroAll, args[1]
 	case init.Kind() == celast.LiteralKind && init.AsLiteral() == types.False &&
 		call.FunctionName() == operators.LogicalOr && len(args) == 2 && isAccu(args[0]):
-		kind, pred = "exists", args[1]
+		kind, pred = macroExists, args[1]
 	default:
 		return nil
 	}
@@ -604,7 +613,7 @@ func (c *nativeCompiler) listMacro(e celast.Expr) nativeFn {
 			return nil, false
 		}
 		var out []any
-		if kind == "map" || kind == "filter" {
+		if kind == macroMap || kind == macroFilter {
 			out = make([]any, 0, len(list))
 		}
 		for _, x := range list {
@@ -617,18 +626,18 @@ func (c *nativeCompiler) listMacro(e celast.Expr) nativeFn {
 					return nil, false
 				}
 				switch {
-				case kind == "all" && !b:
+				case kind == macroAll && !b:
 					return false, true
-				case kind == "exists" && b:
+				case kind == macroExists && b:
 					return true, true
 				}
 				keep = b
 			}
 			switch {
 			case !keep:
-			case kind == "filter":
+			case kind == macroFilter:
 				out = append(out, x)
-			case kind == "map":
+			case kind == macroMap:
 				y, ok := fnFn(fr)
 				if !ok {
 					return nil, false
@@ -637,9 +646,9 @@ func (c *nativeCompiler) listMacro(e celast.Expr) nativeFn {
 			}
 		}
 		switch kind {
-		case "all":
+		case macroAll:
 			return true, true
-		case "exists":
+		case macroExists:
 			return false, true
 		}
 		return out, true
