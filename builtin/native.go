@@ -1,6 +1,9 @@
 package builtin
 
 import (
+	"math"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -352,7 +355,10 @@ func (c *nativeCompiler) call(e celast.Expr) nativeFn {
 		return nil
 	}
 	if call.IsMemberFunction() {
-		return c.optionalMethod(call)
+		if fn := c.optionalMethod(call); fn != nil {
+			return fn
+		}
+		return c.method(call, ref.OverloadIDs[0])
 	}
 	switch call.FunctionName() {
 	case operators.OptSelect:
@@ -427,6 +433,8 @@ func (c *nativeCompiler) call(e celast.Expr) nativeFn {
 			_, isString := a.(string)
 			return a, ok && isString
 		}
+	case overloads.AddInt64, overloads.SubtractInt64, overloads.MultiplyInt64:
+		return intArith(id, args[0], args[1])
 	case overloads.SizeList, overloads.SizeString:
 		return func(fr *frame) (any, bool) {
 			a, ok := args[0](fr)
@@ -444,6 +452,176 @@ func (c *nativeCompiler) call(e celast.Expr) nativeFn {
 	default:
 		return c.builtinCall(call.FunctionName(), id, args)
 	}
+}
+
+// intArith is +, - and * between integers; an overflow, which CEL
+// reports as an error, is CEL's.
+func intArith(id string, a, b nativeFn) nativeFn {
+	return func(fr *frame) (any, bool) {
+		x, y, ok := both(fr, a, b)
+		i, ok1 := x.(int64)
+		j, ok2 := y.(int64)
+		if !ok || !ok1 || !ok2 {
+			return nil, false
+		}
+		var r int64
+		switch id {
+		case overloads.AddInt64:
+			r = i + j
+			ok = (r > i) == (j > 0)
+		case overloads.SubtractInt64:
+			r = i - j
+			ok = (r < i) == (j > 0)
+		default:
+			r = i * j
+			ok = i == 0 || r/i == j && !(i == -1 && j == math.MinInt64) && !(j == -1 && i == math.MinInt64)
+		}
+		return r, ok
+	}
+}
+
+// method is a string or list method: contains, startsWith, endsWith,
+// matches with a literal pattern, size, and the list extensions flatten,
+// sort and distinct over strings and integers.
+func (c *nativeCompiler) method(call celast.CallExpr, id string) nativeFn {
+	target := c.expr(call.Target())
+	args := c.args(call.Args())
+	if target == nil || args == nil && len(call.Args()) > 0 {
+		return nil
+	}
+	str := func(fr *frame, fn nativeFn) (string, bool) {
+		v, ok := fn(fr)
+		s, isStr := v.(string)
+		return s, ok && isStr
+	}
+	stringTest := func(f func(s, t string) bool) nativeFn {
+		return func(fr *frame) (any, bool) {
+			s, ok1 := str(fr, target)
+			t, ok2 := str(fr, args[0])
+			return f(s, t), ok1 && ok2
+		}
+	}
+	switch id {
+	case overloads.ContainsString:
+		return stringTest(strings.Contains)
+	case overloads.StartsWithString:
+		return stringTest(strings.HasPrefix)
+	case overloads.EndsWithString:
+		return stringTest(strings.HasSuffix)
+	case overloads.MatchesString:
+		pattern, ok := stringLiteralAny(call.Args()[0])
+		if !ok {
+			return nil
+		}
+		re, err := regexp.Compile(pattern)
+		if err != nil {
+			return nil // CEL's error
+		}
+		return func(fr *frame) (any, bool) {
+			s, ok := str(fr, target)
+			return ok && re.MatchString(s), ok
+		}
+	case overloads.SizeListInst, overloads.SizeStringInst:
+		return func(fr *frame) (any, bool) {
+			v, ok := target(fr)
+			if !ok {
+				return nil, false
+			}
+			switch x := v.(type) {
+			case []any:
+				return int64(len(x)), true
+			case string:
+				return int64(utf8.RuneCountInString(x)), true
+			}
+			return nil, false
+		}
+	}
+	if len(args) > 0 {
+		return nil
+	}
+	list := func(fr *frame) ([]any, bool) {
+		v, ok := target(fr)
+		l, isList := v.([]any)
+		return l, ok && isList
+	}
+	switch call.FunctionName() {
+	case "flatten": // one level, as flatten() does
+		return func(fr *frame) (any, bool) {
+			l, ok := list(fr)
+			if !ok {
+				return nil, false
+			}
+			out := make([]any, 0, len(l))
+			for _, e := range l {
+				if inner, isList := e.([]any); isList {
+					out = append(out, inner...)
+				} else {
+					out = append(out, e)
+				}
+			}
+			return out, true
+		}
+	case "sort", "distinct":
+		distinct := call.FunctionName() == "distinct"
+		return func(fr *frame) (any, bool) {
+			l, ok := list(fr)
+			if !ok || !sameSimpleKind(l) {
+				return nil, false
+			}
+			out := slices.Clone(l)
+			if distinct {
+				seen := make(map[any]bool, len(out))
+				out = slices.DeleteFunc(out, func(e any) bool {
+					dup := seen[e]
+					seen[e] = true
+					return dup
+				})
+				return out, true
+			}
+			slices.SortFunc(out, func(a, b any) int {
+				if x, ok := a.(string); ok {
+					return strings.Compare(x, b.(string))
+				}
+				return cmpOrdered(a.(int64), b.(int64))
+			})
+			return out, true
+		}
+	}
+	return nil
+}
+
+// sameSimpleKind reports whether l's elements are all strings or all
+// integers, which sort and distinct treat as Go does.
+func sameSimpleKind(l []any) bool {
+	if len(l) == 0 {
+		return true
+	}
+	switch l[0].(type) {
+	case string:
+		for _, e := range l {
+			if _, ok := e.(string); !ok {
+				return false
+			}
+		}
+	case int64:
+		for _, e := range l {
+			if _, ok := e.(int64); !ok {
+				return false
+			}
+		}
+	default:
+		return false
+	}
+	return true
+}
+
+// stringLiteralAny is the value of a string literal.
+func stringLiteralAny(e celast.Expr) (string, bool) {
+	if e.Kind() != celast.LiteralKind {
+		return "", false
+	}
+	s, ok := e.AsLiteral().Value().(string)
+	return s, ok
 }
 
 // builtinCall calls a registry function's implementation, as CEL's

@@ -122,10 +122,20 @@ func TestNativeIsCEL(t *testing.T) {
 		{"input.lines.exists(l, l.city == 'B')", true}, {"input.tags.exists(t, t == 'z')", true},
 		{"input.lines.map(l, l.zip).filter(z, z != '1')", true},
 		{"[].all(x, x > 1)", true},
+		{"input.name.contains('10')", true}, {"input.name.startsWith('#')", true},
+		{"input.ship.city.endsWith('ville')", true}, {"input.name.matches('^#[0-9]+$')", true},
+		{"input.tags.size() + input.name.size()", true},
+		{"[input.tags, ['c'], input.tags].flatten()", true},
+		{"['b', 'a', 'c', 'a'].sort()", true}, {"[3, 1, 2].sort()", true},
+		{"['b', 'a', 'b', 'a'].distinct()", true}, {"[1, 1, 2].distinct()", true},
+		{"input.id - 3 + 2 * 4", true}, {"size(input.tags) * 10", true},
+		// Overflow, a regular expression that is not a literal, mixed kinds: CEL's.
+		{"input.id * 2000", false}, {"9223372036854775807 + input.id", false},
+		{"input.name.matches(input.name)", false},
+		{"[1, 'a'].distinct()", false},
 		// An element the native form cannot evaluate: CEL decides.
 		{"input.lines.exists(l, l.city == 'B' || fails(input.amount) == 'ok')", false},
 		{"input.lines.all(l, fails(l.city) == 'ok')", false},
-		{"input.name.size()", false},
 		{"input.ship.zip", false},   // null: an error with its reason
 		{"input.missing_", false},   // not checked: a compile error below, skipped
 		{"input.extra.n", false},    // a Go int: CEL makes it int64
