@@ -438,6 +438,7 @@ func (p *Program) Eval(vars *Vars) (any, error) {
 			}
 			return v, nil
 		}
+		nativeFallbacks.Add(1)
 	}
 	out, _, err := p.cel.Eval(vars)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -32,6 +33,16 @@ import (
 // the budget) stops it, and the interpreter evaluates the whole expression
 // again and reports the problem, with its reason code and position.
 // Expressions have no side effects, so evaluating twice is safe.
+
+// nativeFallbacks counts the evaluations the native form handed to CEL.
+var nativeFallbacks atomic.Uint64
+
+// NativeFallbacks is how many evaluations of natively compiled
+// expressions the interpreter made instead, in this process: an error
+// (a missing field, a failing function) is one, as is a value the native
+// form does not take. A count that grows with every message, where
+// nothing fails, means an expression pays for both.
+func NativeFallbacks() uint64 { return nativeFallbacks.Load() }
 
 // nativeFn evaluates a node; ok false hands the expression to CEL.
 type nativeFn func(fr *frame) (v any, ok bool)

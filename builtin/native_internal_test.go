@@ -229,3 +229,30 @@ func cmpOp(name string, ok func(int) bool) *Function {
 		Examples: []Example{{Expr: "decimal('1') " + opName(name) + " decimal('2')", Want: fmt.Sprint(ok(-1))}},
 	}
 }
+
+// TestNativeFallbacksCounted: an evaluation the native form hands to CEL
+// is counted; one it answers is not.
+func TestNativeFallbacksCounted(t *testing.T) {
+	env, err := NewEnv(NewRegistry(), NewTypes(), DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scope, err := env.Scope([]Var{{Name: "m", Type: MapOf(AnyType)}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, iss := scope.Compile(CEL, "m.a", nil)
+	if iss != nil || p.native == nil {
+		t.Fatalf("%v, native %v", iss, p.native != nil)
+	}
+	var vars Vars
+	vars.Set("m", map[string]any{"a": "x", "n": int(1)})
+	before := NativeFallbacks()
+	if v, err := p.Eval(&vars); err != nil || v != "x" || NativeFallbacks() != before {
+		t.Fatalf("answered natively: %v %v, fallbacks %d → %d", v, err, before, NativeFallbacks())
+	}
+	vars.Set("m", map[string]any{})
+	if _, err := p.Eval(&vars); err == nil || NativeFallbacks() != before+1 {
+		t.Fatalf("a missing key: %v, fallbacks %d → %d", err, before, NativeFallbacks())
+	}
+}

@@ -3,6 +3,8 @@ package engine
 import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/transload/transload/builtin"
 )
 
 // metrics are the engine's Prometheus metrics, in a registry of their own
@@ -48,7 +50,11 @@ func newMetrics() *metrics {
 			Name: "transload_reload_generation", Help: "The generation of the running version of the flows.",
 		}),
 	}
-	m.registry.MustRegister(m.received, m.outcomes, m.deadLetters, m.retries, m.backpressure, m.duration, m.reloads, m.generation,
+	fallbacks := prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "transload_expression_fallbacks_total",
+		Help: "Evaluations of natively compiled expressions that CEL's interpreter made instead (errors, and values the native form does not take).",
+	}, func() float64 { return float64(builtin.NativeFallbacks()) })
+	m.registry.MustRegister(m.received, m.outcomes, m.deadLetters, m.retries, m.backpressure, m.duration, m.reloads, m.generation, fallbacks,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

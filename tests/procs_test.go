@@ -3,12 +3,39 @@ package tests
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 )
+
+// TestMetricsServed: /metrics serves the engine's metrics, by the names
+// docs/operations.md gives.
+func TestMetricsServed(t *testing.T) {
+	dir := t.TempDir()
+	flows := filepath.Join(dir, "flows")
+	must(t, os.MkdirAll(flows, 0o755))
+	must(t, os.WriteFile(filepath.Join(flows, "main.hcl"), []byte(fmt.Sprintf(crashFlow, "header")), 0o644))
+	must(t, os.WriteFile(filepath.Join(flows, "order.schema.json"), []byte(crashSchema), 0o644))
+	addr := freePort(t)
+	ch := startChild(t, flows, filepath.Join(dir, "data"), addr, "http://127.0.0.1:1")
+	defer ch.stop(t)
+	resp, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	must(t, err)
+	for _, name := range []string{"transload_reload_generation", "transload_reloads_total", "transload_expression_fallbacks_total", "go_goroutines"} {
+		if !strings.Contains(string(body), "\n"+name) {
+			t.Errorf("no %s in /metrics", name)
+		}
+	}
+}
 
 // TestRunProcessors: transload run gives Go four processors per CPU it
 // may use, unless GOMAXPROCS is set, which it leaves alone; /-/status
