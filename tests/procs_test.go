@@ -16,10 +16,7 @@ import (
 // docs/operations.md gives.
 func TestMetricsServed(t *testing.T) {
 	dir := t.TempDir()
-	flows := filepath.Join(dir, "flows")
-	must(t, os.MkdirAll(flows, 0o755))
-	must(t, os.WriteFile(filepath.Join(flows, "main.hcl"), []byte(fmt.Sprintf(crashFlow, "header")), 0o644))
-	must(t, os.WriteFile(filepath.Join(flows, "order.schema.json"), []byte(crashSchema), 0o644))
+	flows := orderFlows(t, dir)
 	addr := freePort(t)
 	ch := startChild(t, flows, filepath.Join(dir, "data"), addr, "http://127.0.0.1:1")
 	defer ch.stop(t)
@@ -42,10 +39,7 @@ func TestMetricsServed(t *testing.T) {
 // says which.
 func TestRunProcessors(t *testing.T) {
 	dir := t.TempDir()
-	flows := filepath.Join(dir, "flows")
-	must(t, os.MkdirAll(flows, 0o755))
-	must(t, os.WriteFile(filepath.Join(flows, "main.hcl"), []byte(fmt.Sprintf(crashFlow, "header")), 0o644))
-	must(t, os.WriteFile(filepath.Join(flows, "order.schema.json"), []byte(crashSchema), 0o644))
+	flows := orderFlows(t, dir)
 	procs := func(env string) int {
 		addr := freePort(t)
 		ch := startChild(t, flows, filepath.Join(dir, "data-"+env), addr, "http://127.0.0.1:1", env)
@@ -69,4 +63,14 @@ func TestRunProcessors(t *testing.T) {
 	if n := procs("GOMAXPROCS=3"); n != 3 {
 		t.Errorf("GOMAXPROCS=3: %d processors", n)
 	}
+}
+
+// orderFlows writes the crash test's webhook flow into dir/flows.
+func orderFlows(t *testing.T, dir string) string {
+	t.Helper()
+	flows := filepath.Join(dir, "flows")
+	must(t, os.MkdirAll(flows, 0o755))
+	must(t, os.WriteFile(filepath.Join(flows, "main.hcl"), []byte(fmt.Sprintf(crashFlow, "header")), 0o644))
+	must(t, os.WriteFile(filepath.Join(flows, "order.schema.json"), []byte(crashSchema), 0o644))
+	return flows
 }
