@@ -732,11 +732,9 @@ func selectPath(a *celast.AST, e celast.Expr, bound map[string]string, out map[s
 	return "", false
 }
 
+// stringLiteral is a string literal that can be a segment of a read path.
 func stringLiteral(e celast.Expr) (string, bool) {
-	if e.Kind() != celast.LiteralKind {
-		return "", false
-	}
-	s, ok := e.AsLiteral().Value().(string)
+	s, ok := stringValue(e)
 	return s, ok && s != "" && !strings.ContainsAny(s, ".[]")
 }
 

@@ -131,7 +131,7 @@ func (m moneyVal) ConvertToType(t ref.Type) ref.Val {
 
 func (m moneyVal) Equal(o ref.Val) ref.Val {
 	x, ok := o.(moneyVal)
-	return types.Bool(ok && m.v.Currency == x.v.Currency && m.v.Amount.Cmp(x.v.Amount) == 0)
+	return types.Bool(ok && m.v.Equal(x.v))
 }
 
 func (m moneyVal) Type() ref.Type { return celMoneyType }
@@ -220,7 +220,7 @@ func (q quantityVal) ConvertToType(t ref.Type) ref.Val {
 
 func (q quantityVal) Equal(o ref.Val) ref.Val {
 	x, ok := o.(quantityVal)
-	return types.Bool(ok && q.v.UOM == x.v.UOM && q.v.Value.Cmp(x.v.Value) == 0)
+	return types.Bool(ok && q.v.Equal(x.v))
 }
 
 func (q quantityVal) Type() ref.Type { return celQuantityType }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"cel.dev/cel-go/cel"
@@ -176,6 +177,17 @@ func overloadID(f *Function, i int) string {
 		return fmt.Sprintf("transload_op_%s_%d", name, i)
 	}
 	return fmt.Sprintf("transload_%s_%d", f.Name, i)
+}
+
+// overloadIndex is the inverse of overloadID: which of f's overloads id
+// names (the map-literal variant celFunction declares included).
+func overloadIndex(f *Function, id string) (int, bool) {
+	id = strings.TrimSuffix(id, "_map")
+	idx, err := strconv.Atoi(id[strings.LastIndexByte(id, '_')+1:])
+	if err != nil || idx < 0 || idx >= len(f.Overloads) || id != overloadID(f, idx) {
+		return 0, false
+	}
+	return idx, true
 }
 
 func celTypes(ts []*Type) []*cel.Type {

@@ -138,6 +138,10 @@ func (m Money) Cmp(o Money) (int, error) {
 	return m.Amount.Cmp(o.Amount), nil
 }
 
+// Equal reports whether m and o are the same currency and amount, whatever
+// the amounts' scale.
+func (m Money) Equal(o Money) bool { return m.Currency == o.Currency && m.Amount.Cmp(o.Amount) == 0 }
+
 // IsZero reports whether the amount is zero.
 func (m Money) IsZero() bool { return m.Amount.IsZero() }
 
@@ -244,6 +248,10 @@ type Quantity struct {
 }
 
 // String renders "12 EA".
+// Equal reports whether q and o are the same unit and value, whatever the
+// values' scale.
+func (q Quantity) Equal(o Quantity) bool { return q.UOM == o.UOM && q.Value.Cmp(o.Value) == 0 }
+
 func (q Quantity) String() string { return q.Value.String() + " " + q.UOM }
 
 // MarshalJSON renders the canonical {"value":"12","uom":"EA"}.

@@ -1,6 +1,7 @@
 package builtin
 
 import (
+	"cmp"
 	"math"
 	"regexp"
 	"slices"
@@ -219,13 +220,13 @@ func compare(op string, a, b nativeFn) nativeFn {
 			if !ok {
 				return nil, false
 			}
-			c = cmpOrdered(x, y)
+			c = cmp.Compare(x, y)
 		case string:
 			y, ok := y.(string)
 			if !ok {
 				return nil, false
 			}
-			c = strings.Compare(x, y)
+			c = cmp.Compare(x, y)
 		case Decimal:
 			y, ok := y.(Decimal)
 			if !ok {
@@ -234,10 +235,13 @@ func compare(op string, a, b nativeFn) nativeFn {
 			c = x.Cmp(y)
 		case Money:
 			y, ok := y.(Money)
-			if !ok || x.Currency != y.Currency {
-				return nil, false // CEL's error
+			if !ok {
+				return nil, false
 			}
-			c = x.Amount.Cmp(y.Amount)
+			var err error
+			if c, err = x.Cmp(y); err != nil {
+				return nil, false // other currencies: CEL's error
+			}
 		case time.Time:
 			y, ok := y.(time.Time)
 			if !ok {
@@ -264,16 +268,6 @@ func both(fr *frame, a, b nativeFn) (x, y any, ok bool) {
 	x, ok1 := a(fr)
 	y, ok2 := b(fr)
 	return x, y, ok1 && ok2
-}
-
-func cmpOrdered[T int64 | string](x, y T) int {
-	switch {
-	case x < y:
-		return -1
-	case x > y:
-		return 1
-	}
-	return 0
 }
 
 // equals is == (or != with not) between two strings, integers, bools,
@@ -316,13 +310,13 @@ func equals(not bool, a, b nativeFn) nativeFn {
 			if !ok {
 				return nil, false
 			}
-			eq = x.Currency == y.Currency && x.Amount.Cmp(y.Amount) == 0
+			eq = x.Equal(y)
 		case Quantity:
 			y, ok := y.(Quantity)
 			if !ok {
 				return nil, false
 			}
-			eq = x.UOM == y.UOM && x.Value.Cmp(y.Value) == 0
+			eq = x.Equal(y)
 		default:
 			return nil, false
 		}
@@ -366,8 +360,9 @@ func (c *nativeCompiler) call(e celast.Expr) nativeFn {
 		return nil
 	}
 	if call.IsMemberFunction() {
-		if fn := c.optionalMethod(call); fn != nil {
-			return fn
+		switch call.FunctionName() {
+		case "orValue", "or", "hasValue", "value":
+			return c.optionalMethod(call)
 		}
 		return c.method(call, ref.OverloadIDs[0])
 	}
@@ -447,21 +442,27 @@ func (c *nativeCompiler) call(e celast.Expr) nativeFn {
 	case overloads.AddInt64, overloads.SubtractInt64, overloads.MultiplyInt64:
 		return intArith(id, args[0], args[1])
 	case overloads.SizeList, overloads.SizeString:
-		return func(fr *frame) (any, bool) {
-			a, ok := args[0](fr)
-			if !ok {
-				return nil, false
-			}
-			switch x := a.(type) {
-			case []any:
-				return int64(len(x)), true
-			case string:
-				return int64(utf8.RuneCountInString(x)), true
-			}
-			return nil, false
-		}
+		return sizeOf(args[0])
 	default:
 		return c.builtinCall(call.FunctionName(), id, args)
+	}
+}
+
+// sizeOf is size(x) and x.size() of a list (its elements) or a string
+// (its code points, as CEL counts).
+func sizeOf(x nativeFn) nativeFn {
+	return func(fr *frame) (any, bool) {
+		v, ok := x(fr)
+		if !ok {
+			return nil, false
+		}
+		switch v := v.(type) {
+		case []any:
+			return int64(len(v)), true
+		case string:
+			return int64(utf8.RuneCountInString(v)), true
+		}
+		return nil, false
 	}
 }
 
@@ -520,7 +521,7 @@ func (c *nativeCompiler) method(call celast.CallExpr, id string) nativeFn {
 	case overloads.EndsWithString:
 		return stringTest(strings.HasSuffix)
 	case overloads.MatchesString:
-		pattern, ok := stringLiteralAny(call.Args()[0])
+		pattern, ok := stringValue(call.Args()[0])
 		if !ok {
 			return nil
 		}
@@ -533,19 +534,7 @@ func (c *nativeCompiler) method(call celast.CallExpr, id string) nativeFn {
 			return ok && re.MatchString(s), ok
 		}
 	case overloads.SizeListInst, overloads.SizeStringInst:
-		return func(fr *frame) (any, bool) {
-			v, ok := target(fr)
-			if !ok {
-				return nil, false
-			}
-			switch x := v.(type) {
-			case []any:
-				return int64(len(x)), true
-			case string:
-				return int64(utf8.RuneCountInString(x)), true
-			}
-			return nil, false
-		}
+		return sizeOf(target)
 	}
 	if len(args) > 0 {
 		return nil
@@ -591,9 +580,9 @@ func (c *nativeCompiler) method(call celast.CallExpr, id string) nativeFn {
 			}
 			slices.SortFunc(out, func(a, b any) int {
 				if x, ok := a.(string); ok {
-					return strings.Compare(x, b.(string))
+					return cmp.Compare(x, b.(string))
 				}
-				return cmpOrdered(a.(int64), b.(int64))
+				return cmp.Compare(a.(int64), b.(int64))
 			})
 			return out, true
 		}
@@ -626,8 +615,8 @@ func sameSimpleKind(l []any) bool {
 	return true
 }
 
-// stringLiteralAny is the value of a string literal.
-func stringLiteralAny(e celast.Expr) (string, bool) {
+// stringValue is the value of a string literal.
+func stringValue(e celast.Expr) (string, bool) {
 	if e.Kind() != celast.LiteralKind {
 		return "", false
 	}
@@ -644,9 +633,8 @@ func (c *nativeCompiler) builtinCall(name, id string, args []nativeFn) nativeFn 
 	if f == nil || !strings.HasPrefix(id, "transload_") {
 		return nil
 	}
-	id = strings.TrimSuffix(id, "_map")
-	idx, err := strconv.Atoi(id[strings.LastIndexByte(id, '_')+1:])
-	if err != nil || idx >= len(f.Overloads) || id != overloadID(f, idx) {
+	idx, ok := overloadIndex(f, id)
+	if !ok {
 		return nil
 	}
 	impl := dispatcher(f, idx)
@@ -694,10 +682,10 @@ func (c *nativeCompiler) mapLiteral(e celast.Expr) nativeFn {
 	seen := map[string]bool{}
 	for i, en := range entries {
 		me := en.AsMapEntry()
-		if me.IsOptional() || me.Key().Kind() != celast.LiteralKind {
+		if me.IsOptional() {
 			return nil
 		}
-		k, ok := me.Key().AsLiteral().Value().(string)
+		k, ok := stringValue(me.Key())
 		if !ok || seen[k] {
 			return nil
 		}

@@ -484,7 +484,7 @@ func (x *deps) dedupe(ctx context.Context, rt *flowRuntime, st *state, step *dsl
 	doc, raw := st.doc, ""
 	if doc == nil {
 		doc, _ = st.vars.Get(dsl.VarInput)
-		raw = rawHash(st.env.Body)
+		raw = bytesHash(st.env.Body)
 	}
 	hash := hashOf(doc)
 	k := "dedupe/" + rt.flow.Name + "/" + key
@@ -533,16 +533,18 @@ func hashOf(v any) string {
 	if err != nil {
 		b = fmt.Append((*bp)[:0], v)
 	}
-	sum := sha256.Sum256(b)
+	h := bytesHash(b)
 	if cap(b) <= 64<<10 {
 		*bp = b
 		hashBuffers.Put(bp)
 	}
-	return hex.EncodeToString(sum[:16])
+	return h
 }
 
-func rawHash(body []byte) string {
-	sum := sha256.Sum256(body)
+// bytesHash is the hash the dedupe records and the ledger keep: the
+// first 128 bits of SHA-256, in hex.
+func bytesHash(b []byte) string {
+	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:16])
 }
 

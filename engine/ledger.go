@@ -2,8 +2,6 @@ package engine
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -59,8 +57,7 @@ func bodyHash(d *connector.Delivery) string {
 	if err != nil {
 		return hashOf(d.Body)
 	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:16])
+	return bytesHash(b)
 }
 
 // ledgerDeliver delivers d through h unless the ledger says it is done. It
