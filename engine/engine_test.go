@@ -914,6 +914,34 @@ func TestBackpressure(t *testing.T) {
 	}
 }
 
+// TestConcurrencyCaps: a flow runs at most its concurrency of messages at
+// once, and a cap smaller than the scheduler's claims (which wait for a
+// few free slots at a time) still gets all its messages through.
+func TestConcurrencyCaps(t *testing.T) {
+	for _, c := range []int{1, 3, 24} {
+		t.Run(fmt.Sprint(c), func(t *testing.T) {
+			flow := strings.Replace(basicFlow, `schema = "order.schema.json"`, fmt.Sprintf("schema = \"order.schema.json\"\n  concurrency = %d", c), 1)
+			flow = strings.Replace(flow, `sink "mem" "erp" {`, `sink "mem" "erp" {
+  concurrency = 64`, 1)
+			h := newHarness(t, flow, connector.IdempotencyKey)
+			h.opts.Workers = 64
+			h.engine = engine.New(h.opts)
+			h.sinks["erp"] = &memSink{clock: h.clock, found: map[string]bool{}, hold: 5 * time.Millisecond}
+			h.start()
+			for i := range 60 {
+				h.submit("orders", order(i, "1.00"))
+			}
+			h.idle()
+			if got := len(h.sink("erp").keys()); got != 60 {
+				t.Fatalf("delivered %d of 60", got)
+			}
+			if most := int(h.sink("erp").mostRunning.Load()); most > c || c > 1 && most < 2 {
+				t.Fatalf("at most %d ran at once with concurrency %d", most, c)
+			}
+		})
+	}
+}
+
 const pagesFlow = `
 sink "mem" "erp" {}
 

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -54,9 +55,20 @@ type memSink struct {
 	clock *clock
 	// updateNoRef answers an update without a ref, as some targets do.
 	updateNoRef bool
+	// hold makes each call take that long (real time); running and
+	// mostRunning count the calls in progress.
+	hold                 time.Duration
+	running, mostRunning atomic.Int32
 }
 
 func (s *memSink) Deliver(ctx context.Context, d *connector.Delivery) (*connector.Response, error) {
+	if s.hold > 0 {
+		n := s.running.Add(1)
+		defer s.running.Add(-1)
+		for m := s.mostRunning.Load(); n > m && !s.mostRunning.CompareAndSwap(m, n); m = s.mostRunning.Load() {
+		}
+		time.Sleep(s.hold)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	n := len(s.calls)

@@ -49,6 +49,11 @@ type flowSched struct {
 // claimBatch is how many messages one claim takes at most.
 const claimBatch = 64
 
+// claimStep is how many free slots a claim waits for in a pool of n (the
+// engine's workers, or a flow's concurrency) while messages run: an
+// eighth, at least one and at most 16.
+func claimStep(n int) int { return max(1, min(16, n/8)) }
+
 var priorityWeight = map[dsl.Priority]int{dsl.PriorityCritical: 8, dsl.PriorityNormal: 3, dsl.PriorityBulk: 1}
 
 func newScheduler(e *Engine, workers int) *scheduler {
@@ -127,8 +132,10 @@ func (s *scheduler) kick() {
 }
 
 // pick chooses the next flow to serve (smooth weighted round-robin among
-// flows with work and room); s.mu is held.
-func (s *scheduler) pick(now time.Time) (*flowSched, time.Time) {
+// flows with work and room for a claim); s.mu is held. A flow has room
+// when it can take want more messages, or its claimStep: a busy flow
+// waits until a few of its messages finish to claim them at once.
+func (s *scheduler) pick(now time.Time, want int) (*flowSched, time.Time) {
 	var best *flowSched
 	total := 0
 	var next time.Time
@@ -146,7 +153,7 @@ func (s *scheduler) pick(now time.Time) (*flowSched, time.Time) {
 				next = fs.wakeAt
 			}
 		}
-		if !fs.ready || fs.inflight >= fs.cap {
+		if !fs.ready || fs.cap-fs.inflight < min(want, claimStep(fs.cap)) {
 			continue
 		}
 		fs.current += fs.weight
@@ -170,22 +177,25 @@ func (s *scheduler) loop() {
 			return
 		default:
 		}
-		// Wait for a free slot first: the backlog stays in the inbox, on
-		// disk, not in memory.
-		select {
-		case s.slots <- struct{}{}:
-		case <-s.stopCh:
+		// Wait for free slots first: the backlog stays in the inbox, on
+		// disk, not in memory. Under a backlog every finished message
+		// frees one slot; claiming at once would claim messages one by
+		// one, each its own read of the log and its own round here.
+		// Waiting for a few of them (claimStep) makes a claim read a run
+		// of neighbouring records at once, for a few slots idle meanwhile.
+		got, ok := s.takeSlots(claimStep(s.workers))
+		if !ok {
 			return
 		}
 		s.mu.Lock()
-		fs, next := s.pick(s.e.now())
+		fs, next := s.pick(s.e.now(), got)
 		var n int
 		if fs != nil {
-			n = min(claimBatch, fs.cap-fs.inflight, s.workers-len(s.slots)+1)
+			n = min(got, fs.cap-fs.inflight)
 		}
 		s.mu.Unlock()
 		if fs == nil {
-			<-s.slots
+			s.freeSlots(got)
 			wait := time.Second
 			if !next.IsZero() {
 				wait = min(wait, max(time.Millisecond, next.Sub(s.e.now())))
@@ -205,8 +215,8 @@ func (s *scheduler) loop() {
 			continue
 		}
 		envs, err := inbox.Claim(s.procCtx, fs.name, max(1, n))
+		s.freeSlots(got - len(envs))
 		if err != nil || len(envs) == 0 {
-			<-s.slots
 			s.mu.Lock()
 			fs.ready = false
 			s.mu.Unlock()
@@ -218,21 +228,6 @@ func (s *scheduler) loop() {
 				s.e.log.Error("claim failed", "flow", fs.name, "err", err)
 			}
 			continue
-		}
-		// One slot is held; take the others without blocking.
-		got := 1
-		for got < len(envs) {
-			select {
-			case s.slots <- struct{}{}:
-				got++
-				continue
-			default:
-			}
-			break
-		}
-		if got < len(envs) {
-			_ = inbox.Release(s.procCtx, fs.name, ids(envs[got:])...)
-			envs = envs[:got]
 		}
 		s.mu.Lock()
 		fs.inflight += len(envs)
@@ -251,6 +246,36 @@ func (s *scheduler) loop() {
 				s.e.process(s.procCtx, env)
 			})
 		}
+	}
+}
+
+// takeSlots waits for want free worker slots and then takes what else is
+// free, up to claimBatch; ok is false when the scheduler stops first.
+func (s *scheduler) takeSlots(want int) (got int, ok bool) {
+	for got < want {
+		select {
+		case s.slots <- struct{}{}:
+			got++
+		case <-s.stopCh:
+			s.freeSlots(got)
+			return 0, false
+		}
+	}
+	for got < claimBatch {
+		select {
+		case s.slots <- struct{}{}:
+			got++
+		default:
+			return got, true
+		}
+	}
+	return got, true
+}
+
+// freeSlots gives back n slots taken and not used.
+func (s *scheduler) freeSlots(n int) {
+	for range n {
+		<-s.slots
 	}
 }
 
