@@ -79,7 +79,23 @@ type committer struct {
 	finalErr error
 
 	rounds atomic.Uint64
+
+	// revs remembers the revision of the keys the committer wrote lately,
+	// so that a compare-and-set of one of them (a delivery's result after
+	// its intent) need not read it back from Badger. The committer is the
+	// only writer, so what it wrote last is what Badger holds. Bounded:
+	// it starts over when it holds maxCachedRevs keys.
+	revs map[string]cachedRev
 }
+
+// cachedRev is a key's state as the committer last wrote it.
+type cachedRev struct {
+	rev     uint64
+	expires int64 // Unix nanoseconds; 0: never
+	deleted bool
+}
+
+const maxCachedRevs = 1 << 16
 
 func (c *committer) init(s *Store, ctr counters) {
 	c.s = s
@@ -354,15 +370,10 @@ func (c *committer) applyOp(w *batch, op *store.Op, now time.Time) store.Result 
 		found bool
 		rev   uint64
 	)
-	if cur, ok := w.get(k); ok {
-		r, exp, _, err := decodeKVMeta(cur)
-		if err != nil {
-			// An unreadable record is treated as absent: a put replaces it.
-			s := c.s
-			s.log.Warn("badgerstore: unreadable key record", "key", op.Key, "err", err)
-		} else if exp == 0 || exp > now.UnixNano() {
-			found, rev = true, r
-		}
+	// A put writes whatever is there: only a compare-and-set and a
+	// delete need the current revision.
+	if op.Kind != store.OpPut {
+		found, rev = c.revision(w, k, op.Key, now)
 	}
 	if w.err != nil {
 		return store.Result{Err: w.err}
@@ -378,6 +389,7 @@ func (c *committer) applyOp(w *batch, op *store.Op, now time.Time) store.Result 
 		}
 		if found {
 			w.del(k)
+			c.remember(op.Key, cachedRev{deleted: true})
 		}
 		return store.Result{}
 	}
@@ -397,7 +409,42 @@ func (c *committer) applyOp(w *batch, op *store.Op, now time.Time) store.Result 
 		badgerExp = uint64(sec)
 	}
 	w.set(k, encodeKV(c.ctr.rev, expires, op.Value), badgerExp)
+	c.remember(op.Key, cachedRev{rev: c.ctr.rev, expires: expires})
 	return store.Result{Rev: c.ctr.rev}
+}
+
+// revision reads the live revision of the key record k (key is its name
+// for the log).
+func (c *committer) revision(w *batch, k []byte, key string, now time.Time) (found bool, rev uint64) {
+	if cr, ok := c.revs[key]; ok {
+		if cr.deleted || cr.expires != 0 && cr.expires <= now.UnixNano() {
+			return false, 0
+		}
+		return true, cr.rev
+	}
+	cur, ok := w.get(k)
+	if !ok {
+		return false, 0
+	}
+	r, exp, _, err := decodeKVMeta(cur)
+	if err != nil {
+		// An unreadable record is treated as absent: a put replaces it.
+		c.s.log.Warn("badgerstore: unreadable key record", "key", key, "err", err)
+		return false, 0
+	}
+	if exp == 0 || exp > now.UnixNano() {
+		return true, r
+	}
+	return false, 0
+}
+
+// remember caches what the committer wrote to key. A failed write fails
+// the store, which then writes nothing more: the cache cannot mislead.
+func (c *committer) remember(key string, cr cachedRev) {
+	if c.revs == nil || len(c.revs) >= maxCachedRevs {
+		c.revs = make(map[string]cachedRev, 1024)
+	}
+	c.revs[key] = cr
 }
 
 func (c *committer) putDeadLetter(w *batch, r *request) {
