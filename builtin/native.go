@@ -279,48 +279,67 @@ func equals(not bool, a, b nativeFn) nativeFn {
 		if !ok {
 			return nil, false
 		}
-		var eq bool
-		switch x := x.(type) {
-		case string:
-			y, ok := y.(string)
-			if !ok {
-				return nil, false
-			}
-			eq = x == y
-		case int64:
-			y, ok := y.(int64)
-			if !ok {
-				return nil, false
-			}
-			eq = x == y
-		case bool:
-			y, ok := y.(bool)
-			if !ok {
-				return nil, false
-			}
-			eq = x == y
-		case Decimal: // by value, whatever the scale, as decimalVal.Equal
-			y, ok := y.(Decimal)
-			if !ok {
-				return nil, false
-			}
-			eq = x.Cmp(y) == 0
-		case Money:
-			y, ok := y.(Money)
-			if !ok {
-				return nil, false
-			}
-			eq = x.Equal(y)
-		case Quantity:
-			y, ok := y.(Quantity)
-			if !ok {
-				return nil, false
-			}
-			eq = x.Equal(y)
-		default:
+		eq, ok := equalValues(x, y)
+		return eq != not, ok
+	}
+}
+
+// equalValues is x == y for the kinds equals takes; ok is false for the
+// others, which CEL compares.
+func equalValues(x, y any) (eq, ok bool) {
+	switch x := x.(type) {
+	case string:
+		y, ok := y.(string)
+		return x == y, ok
+	case int64:
+		y, ok := y.(int64)
+		return x == y, ok
+	case bool:
+		y, ok := y.(bool)
+		return x == y, ok
+	case Decimal: // by value, whatever the scale, as decimalVal.Equal
+		y, ok := y.(Decimal)
+		return ok && x.Cmp(y) == 0, ok
+	case Money:
+		y, ok := y.(Money)
+		return ok && x.Equal(y), ok
+	case Quantity:
+		y, ok := y.(Quantity)
+		return ok && x.Equal(y), ok
+	}
+	return false, false
+}
+
+// in is x in list (an element equals x; one CEL would compare, such as a
+// number of another type, is CEL's) and k in map (the map has the string
+// key k).
+func in(x, coll nativeFn) nativeFn {
+	return func(fr *frame) (any, bool) {
+		v, c, ok := both(fr, x, coll)
+		if !ok {
 			return nil, false
 		}
-		return eq != not, true
+		switch c := c.(type) {
+		case []any:
+			for _, el := range c {
+				eq, ok := equalValues(v, el)
+				if !ok {
+					return nil, false
+				}
+				if eq {
+					return true, true
+				}
+			}
+			return false, true
+		case map[string]any:
+			k, isString := v.(string)
+			if !isString {
+				return nil, false
+			}
+			_, has := c[k]
+			return has, true
+		}
+		return nil, false
 	}
 }
 
@@ -356,7 +375,16 @@ func (c *nativeCompiler) args(es []celast.Expr) []nativeFn {
 func (c *nativeCompiler) call(e celast.Expr) nativeFn {
 	call := e.AsCall()
 	ref := c.ast.ReferenceMap()[e.ID()]
-	if ref == nil || len(ref.OverloadIDs) != 1 {
+	if ref != nil && call.FunctionName() == overloads.TypeConvertString && !call.IsMemberFunction() && len(call.Args()) == 1 {
+		// string(x) of a dyn x: the checker leaves the overload to the
+		// value's type.
+		if arg := c.expr(call.Args()[0]); arg != nil {
+			return toString(arg)
+		}
+		return nil
+	}
+	overload, ok := c.overload(call.FunctionName(), ref)
+	if !ok {
 		return nil
 	}
 	if call.IsMemberFunction() {
@@ -364,7 +392,7 @@ func (c *nativeCompiler) call(e celast.Expr) nativeFn {
 		case "orValue", "or", "hasValue", "value":
 			return c.optionalMethod(call)
 		}
-		return c.method(call, ref.OverloadIDs[0])
+		return c.method(call, overload)
 	}
 	switch call.FunctionName() {
 	case operators.OptSelect:
@@ -393,6 +421,8 @@ func (c *nativeCompiler) call(e celast.Expr) nativeFn {
 		return compare(name, args[0], args[1])
 	case operators.Equals, operators.NotEquals:
 		return equals(name == operators.NotEquals, args[0], args[1])
+	case operators.In:
+		return in(args[0], args[1])
 	case operators.LogicalAnd, operators.LogicalOr:
 		return logical(name == operators.LogicalOr, args[0], args[1])
 	case operators.LogicalNot:
@@ -414,7 +444,7 @@ func (c *nativeCompiler) call(e celast.Expr) nativeFn {
 			return args[2](fr)
 		}
 	}
-	switch id := ref.OverloadIDs[0]; id {
+	switch id := overload; id {
 	case overloads.AddString:
 		return func(fr *frame) (any, bool) {
 			a, b, ok := both(fr, args[0], args[1])
@@ -425,27 +455,60 @@ func (c *nativeCompiler) call(e celast.Expr) nativeFn {
 			}
 			return x + y, true
 		}
-	case overloads.IntToString:
+	case overloads.StringToInt:
 		return func(fr *frame) (any, bool) {
 			a, ok := args[0](fr)
-			if n, isInt := a.(int64); ok && isInt {
-				return strconv.FormatInt(n, 10), true
+			str, isString := a.(string)
+			if !ok || !isString {
+				return nil, false
 			}
-			return nil, false
+			n, err := strconv.ParseInt(str, 10, 64) // as CEL parses, an error is CEL's
+			return n, err == nil
 		}
-	case overloads.StringToString:
+	case overloads.ToDyn:
+		return args[0]
+	case overloads.AddList:
 		return func(fr *frame) (any, bool) {
-			a, ok := args[0](fr)
-			_, isString := a.(string)
-			return a, ok && isString
+			a, b, ok := both(fr, args[0], args[1])
+			x, ok1 := a.([]any)
+			y, ok2 := b.([]any)
+			if !(ok && ok1 && ok2) {
+				return nil, false
+			}
+			return append(append(make([]any, 0, len(x)+len(y)), x...), y...), true
 		}
 	case overloads.AddInt64, overloads.SubtractInt64, overloads.MultiplyInt64:
 		return intArith(id, args[0], args[1])
-	case overloads.SizeList, overloads.SizeString:
+	case overloads.SizeList, overloads.SizeString, overloads.SizeMap:
 		return sizeOf(args[0])
 	default:
 		return c.builtinCall(call.FunctionName(), id, args)
 	}
+}
+
+// overload is the overload a call runs: the one the checker chose, or
+// the one it left open between a builtin's overload and the map-literal
+// variant of the same (celFunction declares both; an argument typed dyn
+// leaves the choice to run time, and both run the same implementation).
+func (c *nativeCompiler) overload(name string, ref *celast.ReferenceInfo) (string, bool) {
+	if ref == nil || len(ref.OverloadIDs) == 0 {
+		return "", false
+	}
+	ids := ref.OverloadIDs
+	if len(ids) == 1 {
+		return ids[0], true
+	}
+	f := c.scope.function(name)
+	if f == nil {
+		return "", false
+	}
+	first, ok := overloadIndex(f, ids[0])
+	for _, id := range ids[1:] {
+		if idx, same := overloadIndex(f, id); !ok || !same || idx != first {
+			return "", false
+		}
+	}
+	return ids[0], ok
 }
 
 // sizeOf is size(x) and x.size() of a list (its elements) or a string
@@ -459,8 +522,32 @@ func sizeOf(x nativeFn) nativeFn {
 		switch v := v.(type) {
 		case []any:
 			return int64(len(v)), true
+		case map[string]any:
+			return int64(len(v)), true
 		case string:
 			return int64(utf8.RuneCountInString(v)), true
+		}
+		return nil, false
+	}
+}
+
+// toString is string(x) of a string, an integer or a bool, formatted as
+// CEL formats them; other kinds are CEL's.
+func toString(x nativeFn) nativeFn {
+	return func(fr *frame) (any, bool) {
+		v, ok := x(fr)
+		if !ok {
+			return nil, false
+		}
+		switch v := v.(type) {
+		case string:
+			return v, true
+		case int64:
+			return strconv.FormatInt(v, 10), true
+		case uint64:
+			return strconv.FormatUint(v, 10), true
+		case bool:
+			return strconv.FormatBool(v), true
 		}
 		return nil, false
 	}
@@ -533,7 +620,7 @@ func (c *nativeCompiler) method(call celast.CallExpr, id string) nativeFn {
 			s, ok := str(fr, target)
 			return ok && re.MatchString(s), ok
 		}
-	case overloads.SizeListInst, overloads.SizeStringInst:
+	case overloads.SizeListInst, overloads.SizeStringInst, overloads.SizeMapInst:
 		return sizeOf(target)
 	}
 	if len(args) > 0 {
@@ -674,23 +761,32 @@ func (c *nativeCompiler) list(e celast.Expr) nativeFn {
 	}
 }
 
-// mapLiteral builds a map whose keys are distinct string literals.
+// mapLiteral builds a map with string keys. An optional entry (?'k': v)
+// is there when v has a value. A key that is not a literal is evaluated,
+// and a key that is not a string or comes twice (an error in CEL) is
+// CEL's.
 func (c *nativeCompiler) mapLiteral(e celast.Expr) nativeFn {
 	entries := e.AsMap().Entries()
 	keys := make([]string, len(entries))
+	keyFns := make([]nativeFn, len(entries)) // nil: keys[i] is a literal
 	vals := make([]nativeFn, len(entries))
+	optional := make([]bool, len(entries))
 	seen := map[string]bool{}
+	dynamic := false
 	for i, en := range entries {
 		me := en.AsMapEntry()
-		if me.IsOptional() {
+		if k, ok := stringValue(me.Key()); ok {
+			if seen[k] {
+				return nil
+			}
+			seen[k] = true
+			keys[i] = k
+		} else if keyFns[i] = c.expr(me.Key()); keyFns[i] == nil {
 			return nil
+		} else {
+			dynamic = true
 		}
-		k, ok := stringValue(me.Key())
-		if !ok || seen[k] {
-			return nil
-		}
-		seen[k] = true
-		keys[i] = k
+		optional[i] = me.IsOptional()
 		if vals[i] = c.expr(me.Value()); vals[i] == nil {
 			return nil
 		}
@@ -698,9 +794,32 @@ func (c *nativeCompiler) mapLiteral(e celast.Expr) nativeFn {
 	return func(fr *frame) (any, bool) {
 		out := make(map[string]any, len(keys))
 		for i, k := range keys {
+			if keyFns[i] != nil {
+				kv, ok := keyFns[i](fr)
+				str, isString := kv.(string)
+				if !ok || !isString {
+					return nil, false
+				}
+				k = str
+			}
 			v, ok := vals[i](fr)
 			if !ok {
 				return nil, false
+			}
+			if optional[i] {
+				o, isOptional := v.(nativeOptional)
+				if !isOptional {
+					return nil, false
+				}
+				if !o.ok {
+					continue
+				}
+				v = o.v
+			}
+			if dynamic {
+				if _, dup := out[k]; dup {
+					return nil, false
+				}
 			}
 			out[k] = unwrap(v)
 		}
@@ -715,21 +834,28 @@ const (
 	macroFilter
 	macroAll
 	macroExists
+	macroMapEntry
 )
+
+// mapInsert is the call transformMapEntry's expansion adds an entry with.
+const mapInsert = "cel.@mapInsert"
 
 // listMacro is one of the list macros over a list, recognised by the
 // comprehension it expands to: map(x, f) and map(x, p, f), filter(x, p),
-// all(x, p) and exists(x, p). Any element the native form cannot evaluate
-// hands the whole expression to CEL, which also decides what an error in
-// one element means for all() and exists().
+// all(x, p) and exists(x, p), and the two-variable transformList(i, x, f),
+// transformList(i, x, p, f) and transformMapEntry(i, x, f) (with or
+// without p), where i is the element's index. Any element the native form
+// cannot evaluate hands the whole expression to CEL, which also decides
+// what an error in one element means for all() and exists().
 func (c *nativeCompiler) listMacro(e celast.Expr) nativeFn {
 	cp := e.AsComprehension()
 	accu := cp.AccuVar()
 	isAccu := func(x celast.Expr) bool { return x.Kind() == celast.IdentKind && x.AsIdent() == accu }
 	init, step, result := cp.AccuInit(), cp.LoopStep(), cp.Result()
-	if cp.HasIterVar2() || !isAccu(result) || step.Kind() != celast.CallKind {
+	if !isAccu(result) || step.Kind() != celast.CallKind {
 		return nil
 	}
+	twoVars := cp.HasIterVar2()
 	call := step.AsCall()
 	args := call.Args()
 	// kind: the macro; pred and fn: the expressions over the element.
@@ -745,7 +871,18 @@ func (c *nativeCompiler) listMacro(e celast.Expr) nativeFn {
 		}
 		return a[1].AsList().Elements()[0], true
 	}
+	inserted := func(x celast.Expr) (celast.Expr, bool) { // cel.@mapInsert(accu, f)
+		if x.Kind() != celast.CallKind || x.AsCall().FunctionName() != mapInsert {
+			return nil, false
+		}
+		a := x.AsCall().Args()
+		if len(a) != 2 || !isAccu(a[0]) {
+			return nil, false
+		}
+		return a[1], true
+	}
 	emptyList := init.Kind() == celast.ListKind && len(init.AsList().Elements()) == 0
+	emptyMap := init.Kind() == celast.MapKind && len(init.AsMap().Entries()) == 0
 	switch {
 	case emptyList && call.FunctionName() == operators.Add:
 		f, ok := appended(step)
@@ -759,9 +896,23 @@ func (c *nativeCompiler) listMacro(e celast.Expr) nativeFn {
 			return nil
 		}
 		kind, pred, fn = macroMap, args[0], f
-		if f.Kind() == celast.IdentKind && f.AsIdent() == cp.IterVar() {
+		if !twoVars && f.Kind() == celast.IdentKind && f.AsIdent() == cp.IterVar() {
 			kind, fn = macroFilter, nil
 		}
+	case twoVars && emptyMap && call.FunctionName() == mapInsert:
+		f, ok := inserted(step)
+		if !ok {
+			return nil
+		}
+		kind, fn = macroMapEntry, f
+	case twoVars && emptyMap && call.FunctionName() == operators.Conditional && len(args) == 3 && isAccu(args[2]):
+		f, ok := inserted(args[1])
+		if !ok {
+			return nil
+		}
+		kind, pred, fn = macroMapEntry, args[0], f
+	case twoVars:
+		return nil
 	case init.Kind() == celast.LiteralKind && init.AsLiteral() == types.True &&
 		call.FunctionName() == operators.LogicalAnd && len(args) == 2 && isAccu(args[0]):
 		kind, pred = macroAll, args[1]
@@ -775,7 +926,18 @@ func (c *nativeCompiler) listMacro(e celast.Expr) nativeFn {
 	if rng == nil {
 		return nil
 	}
-	slot, fns := c.scoped(cp.IterVar(), pred, fn)
+	// One variable is the element; of two, the first is the index.
+	elem, index := cp.IterVar(), ""
+	if twoVars {
+		elem, index = cp.IterVar2(), cp.IterVar()
+	}
+	indexSlot := -1
+	if index != "" {
+		var restore func()
+		indexSlot, restore = c.bindSlot(index)
+		defer restore()
+	}
+	slot, fns := c.scoped(elem, pred, fn)
 	if fns == nil {
 		return nil
 	}
@@ -784,17 +946,24 @@ func (c *nativeCompiler) listMacro(e celast.Expr) nativeFn {
 		v, ok := rng(fr)
 		list, isList := v.([]any)
 		if !ok || !isList {
-			return nil, false // a map iterates its keys: CEL's
+			return nil, false // a map iterates its keys (or entries): CEL's
 		}
 		if fr.iters += len(list); fr.iters > nativeIterBudget {
 			return nil, false
 		}
 		var out []any
-		if kind == macroMap || kind == macroFilter {
+		var entries map[string]any
+		switch kind {
+		case macroMap, macroFilter:
 			out = make([]any, 0, len(list))
+		case macroMapEntry:
+			entries = make(map[string]any, len(list))
 		}
-		for _, x := range list {
+		for i, x := range list {
 			fr.local[slot] = x
+			if indexSlot >= 0 {
+				fr.local[indexSlot] = int64(i)
+			}
 			keep := true
 			if predFn != nil {
 				p, ok := predFn(fr)
@@ -820,6 +989,18 @@ func (c *nativeCompiler) listMacro(e celast.Expr) nativeFn {
 					return nil, false
 				}
 				out = append(out, unwrap(y))
+			case kind == macroMapEntry:
+				y, ok := fnFn(fr)
+				m, isMap := y.(map[string]any)
+				if !ok || !isMap {
+					return nil, false
+				}
+				for k, v := range m {
+					if _, dup := entries[k]; dup {
+						return nil, false // a key twice: CEL's error
+					}
+					entries[k] = v
+				}
 			}
 		}
 		switch kind {
@@ -827,6 +1008,8 @@ func (c *nativeCompiler) listMacro(e celast.Expr) nativeFn {
 			return true, true
 		case macroExists:
 			return false, true
+		case macroMapEntry:
+			return entries, true
 		}
 		return out, true
 	}
@@ -835,17 +1018,8 @@ func (c *nativeCompiler) listMacro(e celast.Expr) nativeFn {
 // scoped compiles es (nil ones to nil) with name bound to a new slot,
 // which it returns; fns is nil if one of them has no native form.
 func (c *nativeCompiler) scoped(name string, es ...celast.Expr) (slot int, fns []nativeFn) {
-	prev, shadowed := c.slots[name]
-	slot = c.n
-	c.n++
-	c.slots[name] = slot
-	defer func() {
-		if shadowed {
-			c.slots[name] = prev
-		} else {
-			delete(c.slots, name)
-		}
-	}()
+	slot, restore := c.bindSlot(name)
+	defer restore()
 	fns = make([]nativeFn, len(es))
 	for i, e := range es {
 		if e == nil {
@@ -856,6 +1030,22 @@ func (c *nativeCompiler) scoped(name string, es ...celast.Expr) (slot int, fns [
 		}
 	}
 	return slot, fns
+}
+
+// bindSlot binds name to a new slot until restore is called, which brings
+// back what name meant before.
+func (c *nativeCompiler) bindSlot(name string) (slot int, restore func()) {
+	prev, shadowed := c.slots[name]
+	slot = c.n
+	c.n++
+	c.slots[name] = slot
+	return slot, func() {
+		if shadowed {
+			c.slots[name] = prev
+		} else {
+			delete(c.slots, name)
+		}
+	}
 }
 
 // plain reports whether v is a native value CEL would give back as it is

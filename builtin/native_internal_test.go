@@ -37,7 +37,7 @@ func TestNativeIsCEL(t *testing.T) {
 	if err := ts.Add(order); err != nil {
 		t.Fatal(err)
 	}
-	env, err := NewEnv(NewRegistry().MustAdd(nativeTestLib()), ts, DefaultLimits)
+	env, err := NewEnv(NewRegistry().MustAdd(nativeTestLib(addr)), ts, DefaultLimits)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,6 +129,39 @@ func TestNativeIsCEL(t *testing.T) {
 		{"['b', 'a', 'c', 'a'].sort()", true}, {"[3, 1, 2].sort()", true},
 		{"['b', 'a', 'b', 'a'].distinct()", true}, {"[1, 1, 2].distinct()", true},
 		{"input.id - 3 + 2 * 4", true}, {"size(input.tags) * 10", true},
+		// Optional entries, membership, list concatenation, conversions.
+		{"{?'n': input.?note, ?'m': input.?name, 'k': 1}", true},
+		{"{?'z': input.ship.?zip, ?'c': input.ship.?city}", true},
+		{"{?'e': input.extra[?'k'], ?'q': input.extra[?'q']}", true},
+		{"input.name in ['#1001', '#1002']", true}, {"input.name in ['x']", true}, {"input.name in []", true},
+		{"input.id in [1, 9007199254740993]", true}, {"input.total in [decimal('12.5')]", true},
+		{"'k' in input.extra", true}, {"'q' in input.extra", true},
+		{"input.tags + ['c'] + []", true}, {"input.lines.map(l, l.city) + input.tags", true},
+		{"string(dyn(input.name))", true}, {"string(dyn(input.id))", true}, {"string(dyn(input.paid))", true},
+		{"string(input.paid)", true}, {"int('42') + 1", true}, {"int('-7')", true},
+		{"dyn(input.ship).city", true},
+		// ... and what CEL answers: numbers of two kinds, a bad number, a
+		// double's text, a list holding a null.
+		{"n in [dyn(4.0)]", false}, {"dyn(1) in [1u]", true},
+		{"int(input.amount)", false}, {"int(input.name)", false},
+		{"string(dyn(input.rate))", false}, {"string(dyn(input.total))", false},
+		{"'Louisville' in [input.ship.zip, 'Louisville']", false},
+		{"{?'x': dyn(input.name)}", false},
+		// A builtin with an object parameter, given the object, a map
+		// literal, or a value typed dyn (either at run time).
+		{"{input.name: 1, 'k': input.id}", true}, {"{?input.name: input.?note, 'k': 2}", true},
+		{"{input.name: 1, '#1001': 2}", false}, // a key twice: CEL's error
+		{"{dyn(input.id): 1}", false},          // not a string
+		{"size(input.extra) + input.extra.size()", true},
+		{"input.tags.transformList(i, t, t + string(i))", true},
+		{"input.lines.transformList(i, l, i > 0, l.city)", true},
+		{"input.lines.transformMapEntry(i, l, {l.city: i})", true},
+		{"input.lines.transformMapEntry(i, l, l.city == 'B', {l.city: l.zip})", true},
+		{"[].transformMapEntry(i, l, {'k': l})", true},
+		{"input.tags.transformMapEntry(i, t, {'k': t})", false}, // a key twice: CEL's error
+		{"{'a': input.name}.transformList(k, v, v)", false},     // a map's entries: CEL's
+		{"city_of(input.ship)", true}, {"city_of({'city': input.name})", true},
+		{"city_of(dyn(input.ship))", true}, {"input.lines.map(l, city_of(dyn(l)))", true},
 		// Overflow, a regular expression that is not a literal, mixed kinds: CEL's.
 		{"input.id * 2000", false}, {"9223372036854775807 + input.id", false},
 		{"input.name.matches(input.name)", false},
@@ -178,10 +211,18 @@ func TestNativeIsCEL(t *testing.T) {
 	}
 }
 
-func nativeTestLib() *Library {
+func nativeTestLib(addr *Type) *Library {
 	return &Library{
 		Name: "test.native", Version: 1, Doc: "Functions for the native evaluator's tests.",
 		Funcs: []*Function{
+			{
+				Name: "city_of", Doc: "An address's city.",
+				Overloads: []Overload{{Params: []*Type{addr}, Result: StringType, Impl: func(a []any) (any, error) {
+					c, _ := a[0].(map[string]any)["city"].(string)
+					return c, nil
+				}}},
+				Examples: []Example{{Expr: "city_of({'city': 'A'})", Want: `"A"`}},
+			},
 			{
 				Name: "twice", Doc: "Repeats a string.",
 				Overloads: []Overload{{Params: []*Type{StringType}, Result: StringType, Impl: func(a []any) (any, error) {
