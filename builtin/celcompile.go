@@ -502,8 +502,10 @@ func (e sizeEstimator) EstimateCallCost(function, overloadID string, target *cos
 	if f == nil || !strings.HasPrefix(overloadID, "transload_") {
 		return nil
 	}
-	var idx int
-	if _, err := fmt.Sscanf(overloadID[strings.LastIndexByte(overloadID, '_')+1:], "%d", &idx); err != nil || idx >= len(f.Overloads) {
+	// The map-literal variant of an overload (celFunction) costs what the
+	// overload does.
+	idx, ok := overloadIndex(f, overloadID)
+	if !ok {
 		return nil
 	}
 	c := f.Overloads[idx].Cost

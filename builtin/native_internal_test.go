@@ -211,13 +211,41 @@ func TestNativeIsCEL(t *testing.T) {
 	}
 }
 
+// TestMapLiteralCost: a builtin called with a map literal for its object
+// parameter (the overload's map variant) costs what it costs with the
+// object.
+func TestMapLiteralCost(t *testing.T) {
+	addr := ObjectType("direct.Address", &Field{Name: "city", Type: StringType})
+	ts := NewTypes()
+	if err := ts.Add(addr); err != nil {
+		t.Fatal(err)
+	}
+	env, err := NewEnv(NewRegistry().MustAdd(nativeTestLib(addr)), ts, DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scope, err := env.Scope([]Var{{Name: "input", Type: addr}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range []string{"city_of(input)", "city_of({'city': input.city})"} {
+		p, iss := scope.Compile(CEL, src, nil)
+		if iss != nil {
+			t.Fatalf("%s: %v", src, iss)
+		}
+		if p.Cost < 5000 {
+			t.Errorf("%s: cost %d, want the overload's 5000 at least", src, p.Cost)
+		}
+	}
+}
+
 func nativeTestLib(addr *Type) *Library {
 	return &Library{
 		Name: "test.native", Version: 1, Doc: "Functions for the native evaluator's tests.",
 		Funcs: []*Function{
 			{
 				Name: "city_of", Doc: "An address's city.",
-				Overloads: []Overload{{Params: []*Type{addr}, Result: StringType, Impl: func(a []any) (any, error) {
+				Overloads: []Overload{{Params: []*Type{addr}, Result: StringType, Cost: Cost{Fixed: 5000}, Impl: func(a []any) (any, error) {
 					c, _ := a[0].(map[string]any)["city"].(string)
 					return c, nil
 				}}},
