@@ -362,12 +362,12 @@ func newCELAdapter(objects *Types) (*celAdapter, error) {
 	}
 	a := &celAdapter{Registry: reg, objects: objects, builtin: map[string]map[string]*types.FieldType{}}
 	a.builtin[celMoneyName] = map[string]*types.FieldType{
-		"amount":   builtinField(func(o any) (any, bool) { m, ok := o.(Money); return m.Amount, ok }, celDecimalType),
-		"currency": builtinField(func(o any) (any, bool) { m, ok := o.(Money); return m.Currency, ok }, types.StringType),
+		"amount":   builtinField("amount", celDecimalType),
+		"currency": builtinField("currency", types.StringType),
 	}
 	a.builtin[celQuantityName] = map[string]*types.FieldType{
-		"value": builtinField(func(o any) (any, bool) { q, ok := o.(Quantity); return q.Value, ok }, celDecimalType),
-		"uom":   builtinField(func(o any) (any, bool) { q, ok := o.(Quantity); return q.UOM, ok }, types.StringType),
+		"value": builtinField("value", celDecimalType),
+		"uom":   builtinField("uom", types.StringType),
 	}
 	return a, nil
 }
@@ -391,14 +391,16 @@ func (a *celAdapter) fieldsOf(name string) (map[string]*types.FieldType, bool) {
 	return fm, true
 }
 
-func builtinField(get func(any) (any, bool), t *types.Type) *types.FieldType {
+// builtinField is a field of money or a quantity, as CEL reads it: through
+// ValueField, as the native evaluator and flow tests do.
+func builtinField(name string, t *types.Type) *types.FieldType {
 	return &types.FieldType{
 		Type:  t,
-		IsSet: func(o any) bool { _, ok := get(o); return ok },
+		IsSet: func(o any) bool { _, ok := ValueField(o, name); return ok },
 		GetFrom: func(o any) (any, error) {
-			v, ok := get(o)
+			v, ok := ValueField(o, name)
 			if !ok {
-				return nil, fmt.Errorf("expected %s, got %T", t.TypeName(), o)
+				return nil, fmt.Errorf("no field %s in %T", name, o)
 			}
 			return v, nil
 		},

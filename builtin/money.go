@@ -142,6 +142,29 @@ func (m Money) Cmp(o Money) (int, error) {
 // the amounts' scale.
 func (m Money) Equal(o Money) bool { return m.Currency == o.Currency && m.Amount.Cmp(o.Amount) == 0 }
 
+// ValueField reads a field of a builtin value as expressions see it:
+// money's amount and currency, a quantity's value and uom. ok is false
+// for another value or another name.
+func ValueField(v any, name string) (field any, ok bool) {
+	switch x := v.(type) {
+	case Money:
+		switch name {
+		case "amount":
+			return x.Amount, true
+		case "currency":
+			return x.Currency, true
+		}
+	case Quantity:
+		switch name {
+		case "value":
+			return x.Value, true
+		case "uom":
+			return x.UOM, true
+		}
+	}
+	return nil, false
+}
+
 // IsZero reports whether the amount is zero.
 func (m Money) IsZero() bool { return m.Amount.IsZero() }
 

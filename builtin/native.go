@@ -182,26 +182,11 @@ func (c *nativeCompiler) selectField(e celast.Expr) nativeFn {
 
 // selectFrom is v.field: a document's field, or money's or a quantity's.
 func selectFrom(v any, field string) (any, bool) {
-	switch x := v.(type) {
-	case map[string]any:
-		v = x[field]
+	if m, ok := v.(map[string]any); ok {
+		v = m[field]
 		return v, v != nil && plain(v)
-	case Money:
-		switch field {
-		case "amount":
-			return x.Amount, true
-		case "currency":
-			return x.Currency, true
-		}
-	case Quantity:
-		switch field {
-		case "value":
-			return x.Value, true
-		case "uom":
-			return x.UOM, true
-		}
 	}
-	return nil, false
+	return ValueField(v, field)
 }
 
 // compare is <, <=, > and >= between two values of one kind CEL orders

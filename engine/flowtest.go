@@ -258,20 +258,11 @@ func walkPath(v any, path string) (any, bool) {
 			if v, ok = x[part]; !ok || v == nil {
 				return nil, false
 			}
-		case builtin.Money:
-			if part == "amount" {
-				v = x.Amount
-			} else {
-				v = x.Currency
-			}
-		case builtin.Quantity:
-			if part == "value" {
-				v = x.Value
-			} else {
-				v = x.UOM
-			}
 		default:
-			return nil, false
+			var ok bool
+			if v, ok = builtin.ValueField(x, part); !ok {
+				return nil, false
+			}
 		}
 	}
 	return v, true
