@@ -942,6 +942,60 @@ func TestConcurrencyCaps(t *testing.T) {
 	}
 }
 
+// countClaims counts the inbox's claims and the messages they hand out.
+type countClaims struct {
+	store.Store
+	claims, claimed atomic.Int64
+}
+
+func (s *countClaims) Inbox() store.Inbox { return claimCounter{s.Store.Inbox(), s} }
+
+type claimCounter struct {
+	store.Inbox
+	s *countClaims
+}
+
+func (i claimCounter) Claim(ctx context.Context, flow string, max int) ([]*store.Envelope, error) {
+	envs, err := i.Inbox.Claim(ctx, flow, max)
+	if len(envs) > 0 {
+		i.s.claims.Add(1)
+		i.s.claimed.Add(int64(len(envs)))
+	}
+	return envs, err
+}
+
+// TestClaimsUnderBacklog: with a backlog, finished messages are replaced
+// several at a time (a flow of concurrency 64 waits for 8 free slots), not
+// one claim per finished message.
+func TestClaimsUnderBacklog(t *testing.T) {
+	flow := strings.Replace(basicFlow, `schema = "order.schema.json"`, "schema = \"order.schema.json\"\n  concurrency = 64", 1)
+	flow = strings.Replace(flow, `sink "mem" "erp" {`, `sink "mem" "erp" {
+  concurrency = 64`, 1)
+	counter := &countClaims{}
+	h := newHarnessWith(t, flow, connector.IdempotencyKey, func(s store.Store) store.Store {
+		counter.Store = s
+		return counter
+	})
+	h.opts.Workers = 64
+	h.engine = engine.New(h.opts)
+	h.sinks["erp"] = &memSink{clock: h.clock, found: map[string]bool{}, hold: 20 * time.Millisecond}
+	for i := range 400 {
+		h.submit("orders", order(i, "1.00"))
+	}
+	h.start()
+	h.idle()
+	if got := len(h.sink("erp").keys()); got != 400 {
+		t.Fatalf("delivered %d of 400", got)
+	}
+	claims, claimed := counter.claims.Load(), counter.claimed.Load()
+	if claimed != 400 || claims > 400/4 {
+		t.Fatalf("%d claims handed out %d messages; want them several at a time", claims, claimed)
+	}
+	if most := h.sink("erp").mostRunning.Load(); most < 32 {
+		t.Fatalf("at most %d messages ran at once; want most of the 64 under a backlog", most)
+	}
+}
+
 const pagesFlow = `
 sink "mem" "erp" {}
 
