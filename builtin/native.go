@@ -368,7 +368,7 @@ func (c *nativeCompiler) call(e celast.Expr) nativeFn {
 		}
 		return nil
 	}
-	overload, ok := c.overload(call.FunctionName(), ref)
+	overload, ok := c.overload(call, ref)
 	if !ok {
 		return nil
 	}
@@ -471,11 +471,13 @@ func (c *nativeCompiler) call(e celast.Expr) nativeFn {
 	}
 }
 
-// overload is the overload a call runs: the one the checker chose, or
-// the one it left open between a builtin's overload and the map-literal
-// variant of the same (celFunction declares both; an argument typed dyn
-// leaves the choice to run time, and both run the same implementation).
-func (c *nativeCompiler) overload(name string, ref *celast.ReferenceInfo) (string, bool) {
+// overload is the overload a call runs: the one the checker chose, or,
+// when it left several of one builtin open (an argument typed dyn), the
+// one CEL's dispatch then calls: the first of the builtin's overloads
+// with as many parameters as the call has arguments. That one's
+// implementation (dispatcher) looks at the values' kinds, as it does
+// under CEL.
+func (c *nativeCompiler) overload(call celast.CallExpr, ref *celast.ReferenceInfo) (string, bool) {
 	if ref == nil || len(ref.OverloadIDs) == 0 {
 		return "", false
 	}
@@ -483,17 +485,22 @@ func (c *nativeCompiler) overload(name string, ref *celast.ReferenceInfo) (strin
 	if len(ids) == 1 {
 		return ids[0], true
 	}
-	f := c.scope.function(name)
-	if f == nil {
+	// An operator's overloads are CEL's to dispatch, by the values' traits.
+	f := c.scope.function(call.FunctionName())
+	if f == nil || call.IsMemberFunction() || IsOperator(f.Name) {
 		return "", false
 	}
-	first, ok := overloadIndex(f, ids[0])
-	for _, id := range ids[1:] {
-		if idx, same := overloadIndex(f, id); !ok || !same || idx != first {
+	for _, id := range ids {
+		if _, ok := overloadIndex(f, id); !ok {
 			return "", false
 		}
 	}
-	return ids[0], ok
+	for i, o := range f.Overloads {
+		if len(o.Params) == len(call.Args()) {
+			return overloadID(f, i), true
+		}
+	}
+	return "", false
 }
 
 // sizeOf is size(x) and x.size() of a list (its elements) or a string

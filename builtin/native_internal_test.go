@@ -160,6 +160,8 @@ func TestNativeIsCEL(t *testing.T) {
 		{"[].transformMapEntry(i, l, {'k': l})", true},
 		{"input.tags.transformMapEntry(i, t, {'k': t})", false}, // a key twice: CEL's error
 		{"{'a': input.name}.transformList(k, v, v)", false},     // a map's entries: CEL's
+		{"pick(dyn(input.name))", true}, {"pick(dyn(input.id))", true}, {"pick(dyn(input.total))", true},
+		{"pick(dyn(input.paid))", false}, // no overload takes a bool: CEL's error
 		{"city_of(input.ship)", true}, {"city_of({'city': input.name})", true},
 		{"city_of(dyn(input.ship))", true}, {"input.lines.map(l, city_of(dyn(l)))", true},
 		// Overflow, a regular expression that is not a literal, mixed kinds: CEL's.
@@ -243,6 +245,15 @@ func nativeTestLib(addr *Type) *Library {
 	return &Library{
 		Name: "test.native", Version: 1, Doc: "Functions for the native evaluator's tests.",
 		Funcs: []*Function{
+			{
+				Name: "pick", Doc: "Names the kind of its argument, by overload.",
+				Overloads: []Overload{
+					{Params: []*Type{StringType}, Result: StringType, Impl: func(a []any) (any, error) { return "string " + a[0].(string), nil }},
+					{Params: []*Type{IntType}, Result: StringType, Impl: func(a []any) (any, error) { return "int", nil }},
+					{Params: []*Type{DecimalType}, Result: StringType, Impl: func(a []any) (any, error) { return "decimal", nil }},
+				},
+				Examples: []Example{{Expr: "pick('a')", Want: `"string a"`}},
+			},
 			{
 				Name: "city_of", Doc: "An address's city.",
 				Overloads: []Overload{{Params: []*Type{addr}, Result: StringType, Cost: Cost{Fixed: 5000}, Impl: func(a []any) (any, error) {
