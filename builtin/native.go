@@ -360,13 +360,24 @@ func (c *nativeCompiler) args(es []celast.Expr) []nativeFn {
 func (c *nativeCompiler) call(e celast.Expr) nativeFn {
 	call := e.AsCall()
 	ref := c.ast.ReferenceMap()[e.ID()]
-	if ref != nil && call.FunctionName() == overloads.TypeConvertString && !call.IsMemberFunction() && len(call.Args()) == 1 {
-		// string(x) of a dyn x: the checker leaves the overload to the
-		// value's type.
-		if arg := c.expr(call.Args()[0]); arg != nil {
-			return toString(arg)
+	if ref != nil && !call.IsMemberFunction() && len(call.Args()) == 1 {
+		// string(x), int(x) and size(x) of a dyn x: the checker leaves the
+		// overload to the value's type.
+		var conv func(nativeFn) nativeFn
+		switch call.FunctionName() {
+		case overloads.TypeConvertString:
+			conv = toString
+		case overloads.TypeConvertInt:
+			conv = toInt
+		case overloads.Size:
+			conv = sizeOf
 		}
-		return nil
+		if conv != nil {
+			if arg := c.expr(call.Args()[0]); arg != nil {
+				return conv(arg)
+			}
+			return nil
+		}
 	}
 	overload, ok := c.overload(call, ref)
 	if !ok {
@@ -440,16 +451,6 @@ func (c *nativeCompiler) call(e celast.Expr) nativeFn {
 			}
 			return x + y, true
 		}
-	case overloads.StringToInt:
-		return func(fr *frame) (any, bool) {
-			a, ok := args[0](fr)
-			str, isString := a.(string)
-			if !ok || !isString {
-				return nil, false
-			}
-			n, err := strconv.ParseInt(str, 10, 64) // as CEL parses, an error is CEL's
-			return n, err == nil
-		}
 	case overloads.ToDyn:
 		return args[0]
 	case overloads.AddList:
@@ -464,8 +465,6 @@ func (c *nativeCompiler) call(e celast.Expr) nativeFn {
 		}
 	case overloads.AddInt64, overloads.SubtractInt64, overloads.MultiplyInt64:
 		return intArith(id, args[0], args[1])
-	case overloads.SizeList, overloads.SizeString, overloads.SizeMap:
-		return sizeOf(args[0])
 	default:
 		return c.builtinCall(call.FunctionName(), id, args)
 	}
@@ -545,6 +544,25 @@ func toString(x nativeFn) nativeFn {
 	}
 }
 
+// toInt is int(x) of an integer or a string (parsed as CEL parses it; a
+// string that is not a number is CEL's error); other kinds are CEL's.
+func toInt(x nativeFn) nativeFn {
+	return func(fr *frame) (any, bool) {
+		v, ok := x(fr)
+		if !ok {
+			return nil, false
+		}
+		switch v := v.(type) {
+		case int64:
+			return v, true
+		case string:
+			n, err := strconv.ParseInt(v, 10, 64)
+			return n, err == nil
+		}
+		return nil, false
+	}
+}
+
 // intArith is +, - and * between integers; an overflow, which CEL
 // reports as an error, is CEL's.
 func intArith(id string, a, b nativeFn) nativeFn {
@@ -614,6 +632,18 @@ func (c *nativeCompiler) method(call celast.CallExpr, id string) nativeFn {
 		}
 	case overloads.SizeListInst, overloads.SizeStringInst, overloads.SizeMapInst:
 		return sizeOf(target)
+	case "list_slice": // list.slice(start, end); indexes out of range are CEL's error
+		return func(fr *frame) (any, bool) {
+			v, ok := target(fr)
+			l, isList := v.([]any)
+			from, to, ok2 := both(fr, args[0], args[1])
+			i, ok3 := from.(int64)
+			j, ok4 := to.(int64)
+			if !ok || !isList || !ok2 || !ok3 || !ok4 || i < 0 || i > j || j > int64(len(l)) {
+				return nil, false
+			}
+			return slices.Clone(l[i:j]), true
+		}
 	}
 	if len(args) > 0 {
 		return nil

@@ -162,6 +162,10 @@ func TestNativeIsCEL(t *testing.T) {
 		{"{'a': input.name}.transformList(k, v, v)", false},     // a map's entries: CEL's
 		{"pick(dyn(input.name))", true}, {"pick(dyn(input.id))", true}, {"pick(dyn(input.total))", true},
 		{"pick(dyn(input.paid))", false}, // no overload takes a bool: CEL's error
+		{"int(dyn(input.id))", true}, {"int(dyn('12')) + 1", true}, {"size(dyn(input.tags)) + size(dyn(input.extra))", true},
+		{"int(input.rate)", false}, {"size(dyn(b'ab'))", false}, // a double, bytes: CEL's
+		{"input.tags.slice(0, 1)", true}, {"input.tags.slice(1, 2) + input.tags.slice(2, 2)", true},
+		{"input.tags.slice(1, 3)", false}, {"input.tags.slice(2, 1)", false}, // CEL's errors
 		{"city_of(input.ship)", true}, {"city_of({'city': input.name})", true},
 		{"city_of(dyn(input.ship))", true}, {"input.lines.map(l, city_of(dyn(l)))", true},
 		// Overflow, a regular expression that is not a literal, mixed kinds: CEL's.
