@@ -389,10 +389,19 @@ func (in *inbox) Append(ctx context.Context, msgs ...*store.Envelope) error {
 			it.fq.remove(it.m)
 		}
 		unlock()
-		return err
+		return logErr(err)
 	}
 	unlock()
 	_, err = p.Wait(ctx)
+	return logErr(err)
+}
+
+// logErr is an error of the inbox's log as the store reports it: the log
+// closed by a Close racing the call is the store's ErrClosed.
+func logErr(err error) error {
+	if errors.Is(err, wal.ErrClosed) {
+		return fmt.Errorf("%w (%w)", store.ErrClosed, err)
+	}
 	return err
 }
 
@@ -620,7 +629,7 @@ func (in *inbox) finish(ctx context.Context, flow string, ids []string,
 		// Lazy. A failed enqueue (the store is closing) loses the acks,
 		// which is what a crash would do: the messages run again.
 		if _, err := in.log.Enqueue(false, [][]byte{encodeAck(flow, seqs)}, nil); err != nil {
-			return err
+			return logErr(err)
 		}
 		in.collect()
 	}
@@ -673,7 +682,7 @@ func (in *inbox) Retry(ctx context.Context, e *store.Envelope) error {
 		in.segs.add(old.Seg, -1)
 		in.segs.add(pos[0].Seg, 1)
 	}); err != nil {
-		return err
+		return logErr(err)
 	}
 	m.retry = r
 	m.notBefore = e.NotBefore

@@ -2,9 +2,13 @@ package badgerstore
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/transload/transload/engine/store"
 )
 
 // TestEncodePutInto: the record written around an envelope encoded in
@@ -22,5 +26,24 @@ func TestEncodePutInto(t *testing.T) {
 				t.Fatalf("flow %d bytes, seq %d: %x, want %x", len(flow), seq, got, want)
 			}
 		}
+	}
+}
+
+// TestAppendAfterLogClosed: an Append that passed the store's own closed
+// check while Close shut the inbox's log reports the store's ErrClosed,
+// as the store contract says, not the log's error.
+func TestAppendAfterLogClosed(t *testing.T) {
+	s, err := Open(t.TempDir(), Options{GCInterval: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	// The window Close races through: the store still open, its log shut.
+	if err := s.inbox.log.Close(); err != nil {
+		t.Fatal(err)
+	}
+	err = s.Inbox().Append(context.Background(), &store.Envelope{ID: "m1", Flow: "a", Body: []byte("{}")})
+	if !errors.Is(err, store.ErrClosed) {
+		t.Fatalf("Append: %v, want ErrClosed", err)
 	}
 }
