@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/transload/transload/dsl"
-	"github.com/transload/transload/engine/store"
 )
 
 // The scheduler hands the engine's worker slots to flows. Under a backlog
@@ -302,14 +301,6 @@ func (s *scheduler) worker(job func()) {
 			return
 		}
 	}
-}
-
-func ids(envs []*store.Envelope) []string {
-	out := make([]string, len(envs))
-	for i, e := range envs {
-		out[i] = e.ID
-	}
-	return out
 }
 
 // refresh marks every flow ready, so the next picks look at their inboxes.
