@@ -148,7 +148,6 @@ type state struct {
 	// dedupeRec is what dedupe marks the key with once the document is
 	// done, the refs of its deliveries added then.
 	dedupeRec *dedupeRecord
-	pending   []*store.Op
 }
 
 // run processes env through the flow: decode, then every document through

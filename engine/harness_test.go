@@ -115,7 +115,6 @@ type harness struct {
 	clock  *clock
 	store  store.Store
 	sinks  map[string]*memSink
-	idem   map[string]connector.Idempotency
 	engine *engine.Engine
 	// opts built engine; a test may build another on the same store.
 	opts engine.Options

@@ -76,11 +76,10 @@ func startEngine(t *testing.T, fd string, vars map[string]string, addr string) (
 
 // recorder is an ERP stand-in that records documents by order id.
 type recorder struct {
-	mu     sync.Mutex
-	docs   map[string][]map[string]any
-	fail   atomic.Bool // answer 503 while set
-	calls  atomic.Int64
-	status int
+	mu    sync.Mutex
+	docs  map[string][]map[string]any
+	fail  atomic.Bool // answer 503 while set
+	calls atomic.Int64
 }
 
 func newRecorder() *recorder { return &recorder{docs: map[string][]map[string]any{}} }
