@@ -520,7 +520,7 @@ func (e sizeEstimator) EstimateCallCost(function, overloadID string, target *cos
 	if c.ResultSizeOfArgs {
 		result = cost.RangedSizeEstimate(0, argSize)
 	}
-	return &cost.CallEstimate{CostEstimate: cost.CostEstimate{Min: fixed, Max: maxCost}, ResultSize: &result}
+	return &cost.CallEstimate{CostEstimate: cost.Estimate{Min: fixed, Max: maxCost}, ResultSize: &result}
 }
 
 // defaultSize is the size bound of a value of kind k nothing else bounds.

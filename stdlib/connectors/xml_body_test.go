@@ -155,7 +155,10 @@ func TestFileSinkXML(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b, _ := os.ReadFile(filepath.Join(dir, "po-7.xml")); string(b) != `<order id="7"/>` {
+	if resp.Ref != filepath.Join(dir, "po-7.xml") {
+		t.Fatalf("ref %q", resp.Ref)
+	}
+	if b, _ := os.ReadFile(resp.Ref); string(b) != `<order id="7"/>` {
 		t.Fatalf("file holds %q", b)
 	}
 	_, err = sink.Deliver(ctx, &connector.Delivery{Key: "bad", Body: map[string]any{"a": "1", "b": "2"}})
