@@ -379,6 +379,12 @@ func (c *nativeCompiler) call(e celast.Expr) nativeFn {
 			return nil
 		}
 	}
+	switch call.FunctionName() {
+	case operators.Index, operators.OptIndex:
+		// By the values' kinds at run time, whatever overloads the
+		// checker left open (a list, a map, either inside an optional).
+		return c.index(call, call.FunctionName() == operators.OptIndex)
+	}
 	overload, ok := c.overload(call, ref)
 	if !ok {
 		return nil
@@ -405,8 +411,6 @@ func (c *nativeCompiler) call(e celast.Expr) nativeFn {
 			v, ok := args[0](fr)
 			return nativeOptional{v, true}, ok && plain(v)
 		}
-	case operators.Index, operators.OptIndex:
-		return c.index(call, call.FunctionName() == operators.OptIndex)
 	}
 	args := c.args(call.Args())
 	if args == nil {

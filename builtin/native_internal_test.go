@@ -164,6 +164,10 @@ func TestNativeIsCEL(t *testing.T) {
 		{"pick(dyn(input.paid))", false}, // no overload takes a bool: CEL's error
 		{"int(dyn(input.id))", true}, {"int(dyn('12')) + 1", true}, {"size(dyn(input.tags)) + size(dyn(input.extra))", true},
 		{"int(input.rate)", false}, {"size(dyn(b'ab'))", false}, // a double, bytes: CEL's
+		{"input.?tags[0]", true}, {"input.?tags[1].orValue('-')", true}, {"input.?extra['k']", true},
+		{"input.?tags[5]", false}, {"input.?extra['q']", false}, // CEL's errors
+		{"input.extra.?none[0].orValue('-')", true}, // none stays none
+		{"input.tags[?0]", true},
 		{"input.tags.slice(0, 1)", true}, {"input.tags.slice(1, 2) + input.tags.slice(2, 2)", true},
 		{"input.tags.slice(1, 3)", false}, {"input.tags.slice(2, 1)", false}, // CEL's errors
 		{"city_of(input.ship)", true}, {"city_of({'city': input.name})", true},

@@ -103,14 +103,15 @@ func (c *nativeCompiler) index(call celast.CallExpr, opt bool) nativeFn {
 		if !ok1 || !ok2 {
 			return nil, false
 		}
+		// Of an optional: none stays none; a value is indexed, and the
+		// result is optional (an index out of range is still CEL's
+		// error with [], and none with [?]).
+		wrap := false
 		if o, isOpt := v.(nativeOptional); isOpt {
 			if !o.ok {
 				return o, true
 			}
-			if !opt {
-				return nil, false // optional(list)[i]: CEL's
-			}
-			v = o.v
+			v, wrap = o.v, true
 		}
 		var x any
 		found := false
@@ -137,6 +138,8 @@ func (c *nativeCompiler) index(call celast.CallExpr, opt bool) nativeFn {
 			return nativeOptional{}, true
 		case opt:
 			return nativeOptional{x, true}, plain(x)
+		case wrap:
+			return nativeOptional{x, true}, found && plain(x)
 		}
 		return x, found && x != nil && plain(x)
 	}
