@@ -363,7 +363,7 @@ func (c *nativeCompiler) call(e celast.Expr) nativeFn {
 	if ref != nil && !call.IsMemberFunction() && len(call.Args()) == 1 {
 		// string(x), int(x) and size(x) of a dyn x: the checker leaves the
 		// overload to the value's type.
-		var conv func(nativeFn) nativeFn
+		var conv func(any) (any, bool)
 		switch call.FunctionName() {
 		case overloads.TypeConvertString:
 			conv = toString
@@ -374,7 +374,7 @@ func (c *nativeCompiler) call(e celast.Expr) nativeFn {
 		}
 		if conv != nil {
 			if arg := c.expr(call.Args()[0]); arg != nil {
-				return conv(arg)
+				return convert(arg, conv)
 			}
 			return nil
 		}
@@ -506,65 +506,58 @@ func (c *nativeCompiler) overload(call celast.CallExpr, ref *celast.ReferenceInf
 	return "", false
 }
 
-// sizeOf is size(x) and x.size() of a list (its elements) or a string
-// (its code points, as CEL counts).
-func sizeOf(x nativeFn) nativeFn {
+// convert is f of x's value; a value f does not take is CEL's.
+func convert(x nativeFn, f func(any) (any, bool)) nativeFn {
 	return func(fr *frame) (any, bool) {
 		v, ok := x(fr)
 		if !ok {
 			return nil, false
 		}
-		switch v := v.(type) {
-		case []any:
-			return int64(len(v)), true
-		case map[string]any:
-			return int64(len(v)), true
-		case string:
-			return int64(utf8.RuneCountInString(v)), true
-		}
-		return nil, false
+		return f(v)
 	}
+}
+
+// sizeOf is size(x) and x.size() of a list (its elements), a map (its
+// entries) or a string (its code points, as CEL counts).
+func sizeOf(v any) (any, bool) {
+	switch v := v.(type) {
+	case []any:
+		return int64(len(v)), true
+	case map[string]any:
+		return int64(len(v)), true
+	case string:
+		return int64(utf8.RuneCountInString(v)), true
+	}
+	return nil, false
 }
 
 // toString is string(x) of a string, an integer or a bool, formatted as
-// CEL formats them; other kinds are CEL's.
-func toString(x nativeFn) nativeFn {
-	return func(fr *frame) (any, bool) {
-		v, ok := x(fr)
-		if !ok {
-			return nil, false
-		}
-		switch v := v.(type) {
-		case string:
-			return v, true
-		case int64:
-			return strconv.FormatInt(v, 10), true
-		case uint64:
-			return strconv.FormatUint(v, 10), true
-		case bool:
-			return strconv.FormatBool(v), true
-		}
-		return nil, false
+// CEL formats them.
+func toString(v any) (any, bool) {
+	switch v := v.(type) {
+	case string:
+		return v, true
+	case int64:
+		return strconv.FormatInt(v, 10), true
+	case uint64:
+		return strconv.FormatUint(v, 10), true
+	case bool:
+		return strconv.FormatBool(v), true
 	}
+	return nil, false
 }
 
 // toInt is int(x) of an integer or a string (parsed as CEL parses it; a
-// string that is not a number is CEL's error); other kinds are CEL's.
-func toInt(x nativeFn) nativeFn {
-	return func(fr *frame) (any, bool) {
-		v, ok := x(fr)
-		if !ok {
-			return nil, false
-		}
-		switch v := v.(type) {
-		case int64:
-			return v, true
-		case string:
-			n, err := strconv.ParseInt(v, 10, 64)
-			return n, err == nil
-		}
-		return nil, false
+// string that is not a number is CEL's error).
+func toInt(v any) (any, bool) {
+	switch v := v.(type) {
+	case int64:
+		return v, true
+	case string:
+		n, err := strconv.ParseInt(v, 10, 64)
+		return n, err == nil
 	}
+	return nil, false
 }
 
 // intArith is +, - and * between integers; an overflow, which CEL
@@ -635,7 +628,7 @@ func (c *nativeCompiler) method(call celast.CallExpr, id string) nativeFn {
 			return ok && re.MatchString(s), ok
 		}
 	case overloads.SizeListInst, overloads.SizeStringInst, overloads.SizeMapInst:
-		return sizeOf(target)
+		return convert(target, sizeOf)
 	case "list_slice": // list.slice(start, end); indexes out of range are CEL's error
 		return func(fr *frame) (any, bool) {
 			v, ok := target(fr)

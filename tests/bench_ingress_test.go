@@ -11,7 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -137,9 +137,8 @@ func ingressSides() []ingressSide {
 // postAll posts every body from ingressClients clients and reports the
 // throughput and the ack latencies.
 func postAll(b *testing.B, url string, bodies [][]byte) {
-	tr := &http.Transport{MaxIdleConnsPerHost: ingressClients, MaxConnsPerHost: ingressClients}
-	defer tr.CloseIdleConnections()
-	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	client, done := ingressClient(ingressClients)
+	defer done()
 	lat := make([]time.Duration, len(bodies))
 	var next atomic.Int64
 	var failed atomic.Int64
@@ -155,14 +154,7 @@ func postAll(b *testing.B, url string, bodies [][]byte) {
 					return
 				}
 				t0 := time.Now()
-				resp, err := client.Post(url, "application/json", bytes.NewReader(bodies[i]))
-				if err != nil {
-					failed.Add(1)
-					continue
-				}
-				_, _ = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode/100 != 2 {
+				if !postOne(client, url, bodies[i]) {
 					failed.Add(1)
 					continue
 				}
@@ -171,14 +163,7 @@ func postAll(b *testing.B, url string, bodies [][]byte) {
 		}()
 	}
 	wg.Wait()
-	el := time.Since(start)
-	if f := failed.Load(); f > 0 {
-		b.Fatalf("%d of %d requests failed", f, len(bodies))
-	}
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	b.ReportMetric(float64(len(bodies))/el.Seconds(), "orders/s")
-	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50_ms")
-	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99_ms")
+	reportAcks(b, lat, time.Since(start), failed.Load())
 }
 
 // rateClients bounds the connections of the fixed-rate benchmark: enough
@@ -190,9 +175,8 @@ const rateClients = 512
 // and reports the throughput achieved and the latencies from each due
 // time: a request that had to wait for a free connection counts its wait.
 func postAtRate(b *testing.B, url string, bodies [][]byte, rate int) {
-	tr := &http.Transport{MaxIdleConnsPerHost: rateClients, MaxConnsPerHost: rateClients}
-	defer tr.CloseIdleConnections()
-	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	client, done := ingressClient(rateClients)
+	defer done()
 	lat := make([]time.Duration, len(bodies))
 	interval := time.Second / time.Duration(rate)
 	jobs := make(chan int, len(bodies))
@@ -205,14 +189,7 @@ func postAtRate(b *testing.B, url string, bodies [][]byte, rate int) {
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				resp, err := client.Post(url, "application/json", bytes.NewReader(bodies[i]))
-				if err != nil {
-					failed.Add(1)
-					continue
-				}
-				_, _ = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode/100 != 2 {
+				if !postOne(client, url, bodies[i]) {
 					failed.Add(1)
 					continue
 				}
@@ -232,15 +209,39 @@ func postAtRate(b *testing.B, url string, bodies [][]byte, rate int) {
 	}
 	close(jobs)
 	wg.Wait()
-	el := time.Since(start)
-	if f := failed.Load(); f > 0 {
-		b.Fatalf("%d of %d requests failed", f, len(bodies))
+	reportAcks(b, lat, time.Since(start), failed.Load())
+	b.ReportMetric(float64(lat[len(lat)*999/1000].Microseconds())/1000, "p99.9_ms")
+}
+
+// ingressClient is an HTTP client with up to conns connections to the
+// server; done closes them.
+func ingressClient(conns int) (client *http.Client, done func()) {
+	tr := &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns}
+	return &http.Client{Transport: tr, Timeout: 30 * time.Second}, tr.CloseIdleConnections
+}
+
+// postOne posts body and reports whether it was acknowledged (2xx).
+func postOne(client *http.Client, url string, body []byte) bool {
+	resp, err := client.Post(url, "application/json", bytes.NewReader(body))
+	if err != nil {
+		return false
 	}
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	b.ReportMetric(float64(len(bodies))/el.Seconds(), "orders/s")
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode/100 == 2
+}
+
+// reportAcks fails b if any request failed, and otherwise reports the
+// orders acknowledged per second over elapsed and the p50 and p99 of lat,
+// which it sorts.
+func reportAcks(b *testing.B, lat []time.Duration, elapsed time.Duration, failed int64) {
+	if failed > 0 {
+		b.Fatalf("%d of %d requests failed", failed, len(lat))
+	}
+	slices.Sort(lat)
+	b.ReportMetric(float64(len(lat))/elapsed.Seconds(), "orders/s")
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50_ms")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99_ms")
-	b.ReportMetric(float64(lat[len(lat)*999/1000].Microseconds())/1000, "p99.9_ms")
 }
 
 // startIngressEngine runs the pipeline flow of BenchmarkPipeline with a
