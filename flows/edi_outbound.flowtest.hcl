@@ -23,7 +23,7 @@ run "an 850 is acknowledged with a 997 to its sender" {
 
 run "an order from an 850 is acknowledged with an 855" {
   flow           = "edi_ack"
-  input          = file("inbox/edi_ack/po_POTEST1112_from_855.json")
+  input          = file("testdata/edi/po_POTEST1112_from_855.json")
   expect_outcome = "delivered"
 
   assert {
@@ -42,7 +42,7 @@ run "an order from an 850 is acknowledged with an 855" {
 
 run "a shipment without cartons is an 856 S-O-I" {
   flow           = "edi_asn"
-  input          = file("inbox/edi_asn/asn_829716.json")
+  input          = file("testdata/edi/asn_829716.json")
   expect_outcome = "delivered"
 
   assert {
@@ -61,7 +61,7 @@ run "a shipment without cartons is an 856 S-O-I" {
 
 run "a shipment in cartons is an 856 S-O-P-I" {
   flow           = "edi_asn"
-  input          = file("inbox/edi_asn/asn_000009_cartons.json")
+  input          = file("testdata/edi/asn_000009_cartons.json")
   expect_outcome = "delivered"
 
   assert {
@@ -76,7 +76,7 @@ run "a shipment in cartons is an 856 S-O-P-I" {
 
 run "an invoice is an 810 whose TDS is the amount due" {
   flow           = "edi_invoice"
-  input          = file("inbox/edi_invoice/invoice_DO091003TESTINV01.json")
+  input          = file("testdata/edi/invoice_DO091003TESTINV01.json")
   expect_outcome = "delivered"
 
   assert {
@@ -91,7 +91,7 @@ run "an invoice is an 810 whose TDS is the amount due" {
 
 run "an invoice date stays the day the ERP gave in a zone west of UTC" {
   flow           = "edi_invoice"
-  input          = file("inbox/edi_invoice/invoice_DO091003TESTINV01.json")
+  input          = file("testdata/edi/invoice_DO091003TESTINV01.json")
   expect_outcome = "delivered"
   variables = {
     x12_timezone = "America/New_York"

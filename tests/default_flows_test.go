@@ -3,6 +3,8 @@ package tests
 import (
 	"bytes"
 	"context"
+	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,8 +21,12 @@ import (
 // folder to the outbox, nothing dead-letters, and the run ends by itself.
 func TestDefaultFlowsRunOnce(t *testing.T) {
 	dir := t.TempDir()
-	if err := os.CopyFS(filepath.Join(dir, "flows"), os.DirFS("../flows")); err != nil {
-		t.Fatal(err)
+	copySamples(t, filepath.Join(dir, "flows"))
+	samples := map[string]int{}
+	drops, _ := filepath.Glob(filepath.Join(dir, "flows", "inbox", "*"))
+	for _, drop := range drops {
+		entries, _ := os.ReadDir(drop)
+		samples[filepath.Base(drop)] = len(entries)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -52,7 +58,7 @@ func TestDefaultFlowsRunOnce(t *testing.T) {
 			if rejections[name] {
 				continue
 			}
-			if samples, _ := os.ReadDir(filepath.Join("../flows/inbox", name)); len(samples) == 0 {
+			if samples[name] == 0 {
 				t.Errorf("flow %s has no sample payload in flows/inbox/%s", name, name)
 				continue
 			}
@@ -77,8 +83,18 @@ func TestDefaultFlowsRunOnce(t *testing.T) {
 // flows (transload test flows), and checks that every default flow has
 // at least one.
 func TestDefaultFlowTests(t *testing.T) {
+	// Without the drop folders, as the README's first command leaves
+	// them: the tests read their inputs from testdata, never from a
+	// folder that running the flows empties.
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS("../flows")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(filepath.Join(dir, "inbox")); err != nil {
+		t.Fatal(err)
+	}
 	var out bytes.Buffer
-	if code := cli.Main([]string{"test", "../flows"}, nil, &out, &out); code != 0 {
+	if code := cli.Main([]string{"test", dir}, nil, &out, &out); code != 0 {
 		t.Fatalf("transload test flows: exit %d\n%s", code, out.String())
 	}
 	tested := map[string]bool{}
@@ -99,6 +115,71 @@ func TestDefaultFlowTests(t *testing.T) {
 			if !tested[string(m[1])] {
 				t.Errorf("flow %s has no flow test in flows/*.flowtest.hcl", m[1])
 			}
+		}
+	}
+}
+
+// copySamples copies flows/ to dst with the sample payloads back in their
+// drop folders: the README's first command, run in this checkout, moves
+// them to done/ (the copy gets them from there), and what it left in
+// done/, failed/ or .processing does not go into the copy.
+func copySamples(t *testing.T, dst string) {
+	t.Helper()
+	if err := os.CopyFS(dst, os.DirFS("../flows")); err != nil {
+		t.Fatal(err)
+	}
+	drops, _ := filepath.Glob(filepath.Join(dst, "inbox", "*"))
+	for _, drop := range drops {
+		if info, err := os.Stat(drop); err != nil || !info.IsDir() {
+			continue
+		}
+		done, _ := os.ReadDir(filepath.Join(drop, "done"))
+		for _, e := range done {
+			back := filepath.Join(drop, e.Name())
+			if _, err := os.Lstat(back); err == nil || !e.Type().IsRegular() {
+				continue
+			}
+			if err := os.Rename(filepath.Join(drop, "done", e.Name()), back); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, left := range []string{"done", "failed", ".processing"} {
+			if err := os.RemoveAll(filepath.Join(drop, left)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// TestFlowTestdataCopies: each file of flows/testdata that SOURCES.md
+// says is a copy is the same bytes as its original (a sample of a drop
+// folder is looked for in its done/ too, where running the flows moves it).
+func TestFlowTestdataCopies(t *testing.T) {
+	src, err := os.ReadFile("../flows/testdata/SOURCES.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := regexp.MustCompile("(?m)^\\| `([^`]+)` \\| `([^`]+)`").FindAllStringSubmatch(string(src), -1)
+	if len(rows) < 20 {
+		t.Fatalf("%d rows in flows/testdata/SOURCES.md", len(rows))
+	}
+	for _, r := range rows {
+		copied, err := os.ReadFile(filepath.Join("../flows/testdata", r[1]))
+		if err != nil {
+			t.Errorf("%s: %v", r[1], err)
+			continue
+		}
+		orig := filepath.Join("..", r[2])
+		original, err := os.ReadFile(orig)
+		if errors.Is(err, fs.ErrNotExist) && strings.HasPrefix(r[2], "flows/inbox/") {
+			original, err = os.ReadFile(filepath.Join(filepath.Dir(orig), "done", filepath.Base(orig)))
+		}
+		if err != nil {
+			t.Errorf("%s, the original of %s: %v", r[2], r[1], err)
+			continue
+		}
+		if !bytes.Equal(copied, original) {
+			t.Errorf("flows/testdata/%s is not the same as %s", r[1], r[2])
 		}
 	}
 }

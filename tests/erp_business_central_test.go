@@ -666,7 +666,7 @@ func msDeliveries(t *testing.T, vars map[string]string, sink string) ([]*engine.
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, err := os.ReadFile(filepath.Join("..", "flows", "inbox", "erp_orders", "b2b_portal_PO-77120.json"))
+	body, err := os.ReadFile(filepath.Join("..", "flows", "testdata", "erp_orders", "b2b_portal_PO-77120.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

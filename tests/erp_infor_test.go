@@ -356,7 +356,7 @@ func TestERPInforCustomerRequired(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, err := os.ReadFile(filepath.Join("..", "flows", "inbox", "erp_orders", "b2b_portal_PO-77120.json"))
+	body, err := os.ReadFile(filepath.Join("..", "flows", "testdata", "erp_orders", "b2b_portal_PO-77120.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -381,7 +381,7 @@ func inforSampleOrder(t *testing.T, vars map[string]string) (*dsl.Config, map[st
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, err := os.ReadFile(filepath.Join("..", "flows", "inbox", "erp_orders", "b2b_portal_PO-77120.json"))
+	body, err := os.ReadFile(filepath.Join("..", "flows", "testdata", "erp_orders", "b2b_portal_PO-77120.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

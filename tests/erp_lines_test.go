@@ -181,7 +181,7 @@ func TestERPLinesUnits(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		body, err := os.ReadFile("../flows/inbox/erp_orders/b2b_portal_PO-77120.json")
+		body, err := os.ReadFile("../flows/testdata/erp_orders/b2b_portal_PO-77120.json")
 		if err != nil {
 			t.Fatal(err)
 		}

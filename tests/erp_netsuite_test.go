@@ -304,7 +304,7 @@ func nsSample(t *testing.T, vars map[string]string, erpItems string) (*dsl.Confi
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, err := os.ReadFile("../flows/inbox/erp_orders/b2b_portal_PO-77120.json")
+	body, err := os.ReadFile("../flows/testdata/erp_orders/b2b_portal_PO-77120.json")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -559,7 +559,7 @@ func sapSinkRun(t *testing.T, vars map[string]string, sink string, bodies ...[]b
 // changes.
 func sapOrderSample(t *testing.T, change func(map[string]any)) []byte {
 	t.Helper()
-	body, err := os.ReadFile("../flows/inbox/erp_orders/b2b_portal_PO-77120.json")
+	body, err := os.ReadFile("../flows/testdata/erp_orders/b2b_portal_PO-77120.json")
 	if err != nil {
 		t.Fatal(err)
 	}

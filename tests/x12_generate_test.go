@@ -512,14 +512,15 @@ func x12InvoiceSum(t *testing.T, doc map[string]any) builtin.Decimal {
 	return sum
 }
 
-// TestX12FromSamples: the sample documents of flows/inbox/edi_asn,
-// edi_invoice and edi_ack (derived from the corpus 856, 810 and 855)
+// TestX12FromSamples: the sample documents of the edi_asn, edi_invoice
+// and edi_ack flows (derived from the corpus 856, 810 and 855; the copies
+// in flows/testdata/edi, which transload run does not move)
 // come back as the corpus documents they were derived from say.
 func TestX12FromSamples(t *testing.T) {
 	ev := x12MappingFlows(t)
 	sink := x12Writer(t)
 	read := func(path string) map[string]any {
-		data, err := os.ReadFile(filepath.Join("..", "flows", "inbox", path))
+		data, err := os.ReadFile(filepath.Join("..", "flows", "testdata", "edi", path))
 		must(t, err)
 		var m map[string]any
 		must(t, json.Unmarshal(data, &m))
@@ -527,7 +528,7 @@ func TestX12FromSamples(t *testing.T) {
 	}
 
 	t.Run("856 without cartons", func(t *testing.T) {
-		ic := x12Write(t, sink, "asn1", x12Map(t, ev, "asn", map[string]any{"shipment": read("edi_asn/asn_829716.json")}))
+		ic := x12Write(t, sink, "asn1", x12Map(t, ev, "asn", map[string]any{"shipment": read("asn_829716.json")}))
 		if ic.Receiver != "PARTNER" || ic.Sender != "TRANSLOAD" || ic.Groups[0].FunctionalID != "SH" {
 			t.Errorf("envelope %s → %s %s", ic.Sender, ic.Receiver, ic.Groups[0].FunctionalID)
 		}
@@ -561,7 +562,7 @@ func TestX12FromSamples(t *testing.T) {
 	})
 
 	t.Run("856 with cartons", func(t *testing.T) {
-		ic := x12Write(t, sink, "asn2", x12Map(t, ev, "asn", map[string]any{"shipment": read("edi_asn/asn_000009_cartons.json")}))
+		ic := x12Write(t, sink, "asn2", x12Map(t, ev, "asn", map[string]any{"shipment": read("asn_000009_cartons.json")}))
 		doc := ic.Groups[0].Sets[0].Doc
 		// As the corpus crossdock 856 says for order POREF00: four packs
 		// with SSCC-18 labels …2360, …2377, …2384, …2391, 12 EA each.
@@ -590,7 +591,7 @@ func TestX12FromSamples(t *testing.T) {
 	})
 
 	t.Run("810", func(t *testing.T) {
-		inv := read("edi_invoice/invoice_DO091003TESTINV01.json")
+		inv := read("invoice_DO091003TESTINV01.json")
 		ic := x12Write(t, sink, "inv", x12Map(t, ev, "inv", map[string]any{"invoice": inv}))
 		doc := ic.Groups[0].Sets[0].Doc
 		// As the corpus 810 says: invoice DO091003TESTINV01 of PO
@@ -609,7 +610,7 @@ func TestX12FromSamples(t *testing.T) {
 	// numbers the ERP kept) identify the item, in the 856 and the 810.
 	t.Run("856 and 810 lines identified by their own references", func(t *testing.T) {
 		refs := map[string]any{"CB": "065322-117", "VN": "AB3542", "note": "not an id"}
-		ship := read("edi_asn/asn_829716.json")
+		ship := read("asn_829716.json")
 		ship["lines"].([]any)[0].(map[string]any)["references"] = refs
 		doc := x12Write(t, sink, "asn-refs", x12Map(t, ev, "asn", map[string]any{"shipment": ship})).Groups[0].Sets[0].Doc
 		hls := list(doc, "HL")
@@ -619,7 +620,7 @@ func TestX12FromSamples(t *testing.T) {
 		if got := strings.Join(x12Pairs(seg(hls[3], "LIN"), "LIN", 2, 32), " "); got != "UP=999999311746 VN=99887D" {
 			t.Errorf("856 LIN of the line without references: %s", got)
 		}
-		inv := read("edi_invoice/invoice_DO091003TESTINV01.json")
+		inv := read("invoice_DO091003TESTINV01.json")
 		inv["lines"].([]any)[0].(map[string]any)["references"] = refs
 		doc = x12Write(t, sink, "inv-refs", x12Map(t, ev, "inv", map[string]any{"invoice": inv})).Groups[0].Sets[0].Doc
 		if got := strings.Join(x12Pairs(seg(list(doc, "IT1")[0], "IT1"), "IT1", 6, 26), " "); got != "CB=065322-117 VN=AB3542" {
@@ -628,7 +629,7 @@ func TestX12FromSamples(t *testing.T) {
 	})
 
 	t.Run("855 against the corpus 855", func(t *testing.T) {
-		ic := x12Write(t, sink, "poa", x12Map(t, ev, "poa", map[string]any{"order": read("edi_ack/po_POTEST1112_from_855.json")}))
+		ic := x12Write(t, sink, "poa", x12Map(t, ev, "poa", map[string]any{"order": read("po_POTEST1112_from_855.json")}))
 		if ic.Receiver != "123MILL" || ic.Sender != "1556150" {
 			t.Errorf("855 from %s to %s, want 1556150 to 123MILL as the corpus 855", ic.Sender, ic.Receiver)
 		}
