@@ -41,7 +41,7 @@ and drop folders are plain files: copy them as files.`,
 		},
 	}
 	c.Flags().StringVar(&data, "data", ".transload", "the data directory")
-	c.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "the admin API of a running transload")
+	c.Flags().StringVar(&addr, "addr", "", "the admin API of a running transload (default: the address it recorded in the data directory, else 127.0.0.1:8080)")
 	c.Flags().StringVarP(&out, "output", "o", "", "the backup file to write")
 	return c
 }
@@ -76,7 +76,7 @@ func writeBackup(ctx context.Context, data, addr string, w io.Writer) error {
 	if !errors.Is(err, badgerstore.ErrLocked) {
 		return fmt.Errorf("opening %s: %w", data, err)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/-/backup", nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+adminAddr(data, addr)+"/-/backup", nil)
 	if err != nil {
 		return err
 	}

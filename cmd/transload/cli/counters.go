@@ -38,7 +38,7 @@ TRANSLOAD_ADMIN_TOKEN when set).`,
 		RunE: func(c *cobra.Command, args []string) error { return a.countersList(c.Context(), &df) },
 	}
 	c.PersistentFlags().StringVar(&df.data, "data", ".transload", "the data directory")
-	c.PersistentFlags().StringVar(&df.addr, "addr", "127.0.0.1:8080", "the admin API of a running transload")
+	c.PersistentFlags().StringVar(&df.addr, "addr", "", "the admin API of a running transload (default: the address it recorded in the data directory, else 127.0.0.1:8080)")
 	c.PersistentFlags().BoolVar(&df.asJSON, "json", false, "print JSON")
 	c.AddCommand(&cobra.Command{
 		Use:   "ls",

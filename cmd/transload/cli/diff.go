@@ -141,7 +141,7 @@ shadow check before a cutover.`,
 	c.Flags().StringVar(&inputs, "inputs", "", "a payload file or a folder of payloads")
 	c.Flags().BoolVar(&useDLQ, "dead-letters", false, "use the flow's dead letters (from --data) as the inputs")
 	c.Flags().StringVar(&df.data, "data", ".transload", "the data directory, for --dead-letters")
-	c.Flags().StringVar(&df.addr, "addr", "127.0.0.1:8080", "the admin API of a running transload, for --dead-letters")
+	c.Flags().StringVar(&df.addr, "addr", "", "the admin API of a running transload, for --dead-letters (default: the address it recorded in the data directory, else 127.0.0.1:8080)")
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	lf.register(c)
 	return c

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"os/user"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -43,7 +44,7 @@ Every replay and discard writes an append-only audit record: who, when,
 why.`,
 	}
 	c.PersistentFlags().StringVar(&df.data, "data", ".transload", "the data directory")
-	c.PersistentFlags().StringVar(&df.addr, "addr", "127.0.0.1:8080", "the admin API of a running transload")
+	c.PersistentFlags().StringVar(&df.addr, "addr", "", "the admin API of a running transload (default: the address it recorded in the data directory, else 127.0.0.1:8080)")
 	c.PersistentFlags().BoolVar(&df.asJSON, "json", false, "print JSON")
 	c.AddCommand(a.dlqLs(&df), a.dlqShow(&df), a.dlqReplay(&df), a.dlqDiscard(&df), a.dlqAudit(&df))
 	return c
@@ -80,7 +81,28 @@ func openData(df *dlqFlags) (store.Store, *remoteDLQ, error) {
 	if !errors.Is(err, badgerstore.ErrLocked) {
 		return nil, nil, fmt.Errorf("opening %s: %w", df.data, err)
 	}
-	return nil, &remoteDLQ{base: "http://" + df.addr, token: os.Getenv("TRANSLOAD_ADMIN_TOKEN")}, nil
+	return nil, &remoteDLQ{base: "http://" + adminAddr(df.data, df.addr), token: os.Getenv("TRANSLOAD_ADMIN_TOKEN")}, nil
+}
+
+// addrFile is the file, in the data directory, where transload run
+// records the address its admin API listens on while it runs, so that the
+// commands that talk to it (dlq, counters, backup, diff and record) find
+// it without --addr, whatever --addr it was started with.
+const addrFile = "admin.addr"
+
+// adminAddr is the admin API to use for the data directory data: the flag
+// when given, else the address a running transload recorded, else the
+// default listen address.
+func adminAddr(data, flag string) string {
+	if flag != "" {
+		return flag
+	}
+	if b, err := os.ReadFile(filepath.Join(data, addrFile)); err == nil {
+		if a := strings.TrimSpace(string(b)); a != "" {
+			return a
+		}
+	}
+	return defaultAddr
 }
 
 type localDLQ struct{ st store.Store }

@@ -115,7 +115,7 @@ behaviour, so a later change that alters it fails.`,
 	c.Flags().StringVar(&name, "name", "", "the test's name")
 	c.Flags().StringArrayVar(&headers, "header", nil, "a header: --header 'X-Shopify-Topic: orders/create'")
 	c.Flags().StringVar(&df.data, "data", ".transload", "the data directory, for --dead-letter")
-	c.Flags().StringVar(&df.addr, "addr", "127.0.0.1:8080", "the admin API of a running transload, for --dead-letter")
+	c.Flags().StringVar(&df.addr, "addr", "", "the admin API of a running transload, for --dead-letter (default: the address it recorded in the data directory, else 127.0.0.1:8080)")
 	return c
 }
 

@@ -29,6 +29,9 @@ import (
 // so that running twice in one process (tests) does not multiply it.
 var cpus = runtime.GOMAXPROCS(0)
 
+// defaultAddr is where transload run listens unless told otherwise.
+const defaultAddr = "127.0.0.1:8080"
+
 type runFlags struct {
 	loadFlags
 	data, addr string
@@ -76,7 +79,7 @@ SIGINT or SIGTERM stops accepting, lets in-flight messages finish (up to
 	}
 	rf.register(c)
 	c.Flags().StringVar(&rf.data, "data", ".transload", "the data directory: inboxes, dedupe keys, the ledger, dead letters, outboxes")
-	c.Flags().StringVar(&rf.addr, "addr", "127.0.0.1:8080", "listen address for webhooks and the admin API (empty: none; with --once, none unless given)")
+	c.Flags().StringVar(&rf.addr, "addr", defaultAddr, "listen address for webhooks and the admin API (empty: none; with --once, none unless given)")
 	c.Flags().BoolVar(&rf.once, "once", false, "process what the file and batch sources hold, then exit")
 	c.Flags().BoolVar(&rf.acceptOnly, "accept-only", false, "store what the sources receive, process nothing (it waits in the inbox for a start without the flag)")
 	c.Flags().StringVar(&rf.logLevel, "log-level", "info", "debug, info, warn or error")
@@ -212,6 +215,14 @@ func (a *app) run(c *cobra.Command, dir string, rf runFlags) error {
 		listening = "listening on http://" + addr
 	}
 	fmt.Fprintf(a.stderr, "Transload: %d flow(s) from %s (version %s), %s, data in %s\n", len(v.Config.Flows), dir, v.ID, listening, rf.data)
+	if addr := e.Addr(); addr != "" {
+		// Only this process can be here: the store's lock is held.
+		addrPath := filepath.Join(rf.data, addrFile)
+		if err := os.WriteFile(addrPath, []byte(addr+"\n"), 0o644); err != nil {
+			log.Warn("could not record the admin address; the other commands need --addr", "file", addrPath, "err", err)
+		}
+		defer os.Remove(addrPath)
+	}
 	if rf.acceptOnly {
 		fmt.Fprintf(a.stderr, "Accepting only: messages are stored and not processed until a start without --accept-only\n")
 	}
