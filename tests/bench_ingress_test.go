@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -45,7 +44,7 @@ import (
 const ingressClients = 64
 
 func BenchmarkHTTPIngress(b *testing.B) {
-	bodies := ingressBodies()
+	bodies := ingressBodies(b)
 	for _, sd := range ingressSides() {
 		b.Run(sd.name, func(b *testing.B) {
 			sd.run(b, func(url string) { postAll(b, url, bodies) })
@@ -64,11 +63,8 @@ func BenchmarkHTTPIngress(b *testing.B) {
 //
 //	go test ./tests -run '^$' -bench HTTPIngressRate -benchtime 1x -cpu 2
 func BenchmarkHTTPIngressRate(b *testing.B) {
-	bodies := ingressBodies()
-	rate := 10000
-	if v, err := strconv.Atoi(os.Getenv("TRANSLOAD_BENCH_RATE")); err == nil && v > 0 {
-		rate = v
-	}
+	bodies := ingressBodies(b)
+	rate := benchEnvInt(b, "TRANSLOAD_BENCH_RATE", 10000)
 	for _, sd := range ingressSides() {
 		b.Run(sd.name, func(b *testing.B) {
 			sd.run(b, func(url string) { postAtRate(b, url, bodies, rate) })
@@ -76,9 +72,9 @@ func BenchmarkHTTPIngressRate(b *testing.B) {
 	}
 }
 
-func ingressBodies() [][]byte {
+func ingressBodies(tb testing.TB) [][]byte {
 	var bodies [][]byte
-	sc := bufio.NewScanner(bytes.NewReader(genOrders(benchOrders())))
+	sc := bufio.NewScanner(bytes.NewReader(genOrders(benchOrders(tb))))
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
 		bodies = append(bodies, append([]byte(nil), sc.Bytes()...))

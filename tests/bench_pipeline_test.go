@@ -39,11 +39,23 @@ import (
 // TRANSLOAD_BENCH_ORDERS sets the number of orders (default 20000; the
 // issue's figure is 200000).
 
-func benchOrders() int {
-	if n, err := strconv.Atoi(os.Getenv("TRANSLOAD_BENCH_ORDERS")); err == nil && n > 0 {
-		return n
+func benchOrders(tb testing.TB) int {
+	return benchEnvInt(tb, "TRANSLOAD_BENCH_ORDERS", 20000)
+}
+
+// benchEnvInt reads a positive number from the environment variable name,
+// or gives def when it is not set; any other value stops the benchmark,
+// rather than measuring something else than what was asked for.
+func benchEnvInt(tb testing.TB, name string, def int) int {
+	s := os.Getenv(name)
+	if s == "" {
+		return def
 	}
-	return 20000
+	n, err := strconv.Atoi(s)
+	if err != nil || n <= 0 {
+		tb.Fatalf("%s=%q: want a positive whole number", name, s)
+	}
+	return n
 }
 
 // genOrders writes n orders as JSONL; ids repeat for about 10% of them.
@@ -187,7 +199,7 @@ flow "orders" {
 `
 
 func BenchmarkPipeline(b *testing.B) {
-	n := benchOrders()
+	n := benchOrders(b)
 	data := genOrders(n)
 	b.Logf("%d orders, %.0f bytes per order, GOMAXPROCS %d", n, float64(len(data))/float64(n), runtime.GOMAXPROCS(0))
 	b.Run("transload", func(b *testing.B) {
