@@ -64,7 +64,7 @@ func BenchmarkHTTPIngress(b *testing.B) {
 //	go test ./tests -run '^$' -bench HTTPIngressRate -benchtime 1x -cpu 2
 func BenchmarkHTTPIngressRate(b *testing.B) {
 	bodies := ingressBodies(b)
-	rate := benchEnvInt(b, "TRANSLOAD_BENCH_RATE", 10000)
+	rate := envInt(b, "TRANSLOAD_BENCH_RATE", 10000)
 	for _, sd := range ingressSides() {
 		b.Run(sd.name, func(b *testing.B) {
 			sd.run(b, func(url string) { postAtRate(b, url, bodies, rate) })

@@ -40,13 +40,13 @@ import (
 // issue's figure is 200000).
 
 func benchOrders(tb testing.TB) int {
-	return benchEnvInt(tb, "TRANSLOAD_BENCH_ORDERS", 20000)
+	return envInt(tb, "TRANSLOAD_BENCH_ORDERS", 20000)
 }
 
-// benchEnvInt reads a positive number from the environment variable name,
-// or gives def when it is not set; any other value stops the benchmark,
-// rather than measuring something else than what was asked for.
-func benchEnvInt(tb testing.TB, name string, def int) int {
+// envInt reads a positive number from the environment variable name, or
+// gives def when it is not set; any other value stops the test or the
+// benchmark, rather than running something else than what was asked for.
+func envInt(tb testing.TB, name string, def int) int {
 	s := os.Getenv(name)
 	if s == "" {
 		return def

@@ -90,13 +90,6 @@ flow "orders" {
 
 const crashSchema = `{"type":"object","required":["id","total"],"properties":{"id":{"type":"integer"},"total":{"type":"string"}}}`
 
-func envInt(name string, def int) int {
-	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
-		return n
-	}
-	return def
-}
-
 // erpStandIn creates one document per request, or per Idempotency-Key
 // when it honours them, and remembers them all.
 type erpStandIn struct {
@@ -206,8 +199,8 @@ func TestCrashNeverLosesNorDoubles(t *testing.T) {
 }
 
 func crashTest(t *testing.T, idempotency string) {
-	orders := envInt("TRANSLOAD_CRASH_ORDERS", 2000)
-	kills := envInt("TRANSLOAD_CRASH_KILLS", 5)
+	orders := envInt(t, "TRANSLOAD_CRASH_ORDERS", 2000)
+	kills := envInt(t, "TRANSLOAD_CRASH_KILLS", 5)
 	dir := t.TempDir()
 	flows, data := filepath.Join(dir, "flows"), filepath.Join(dir, "data")
 	must(t, os.MkdirAll(flows, 0o755))

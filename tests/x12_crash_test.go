@@ -148,8 +148,8 @@ func TestX12ControlNumbersSurviveCrashes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crash test")
 	}
-	docs := envInt("TRANSLOAD_X12_CRASH_DOCS", 400)
-	kills := envInt("TRANSLOAD_CRASH_KILLS", 4)
+	docs := envInt(t, "TRANSLOAD_X12_CRASH_DOCS", 400)
+	kills := envInt(t, "TRANSLOAD_CRASH_KILLS", 4)
 	dir := t.TempDir()
 	flows, data := filepath.Join(dir, "flows"), filepath.Join(dir, "data")
 	must(t, os.MkdirAll(flows, 0o755))
