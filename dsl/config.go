@@ -292,8 +292,15 @@ type Deliver struct {
 	Body *Expr
 	// Key is the business key of the ledger: the same key never produces a
 	// second document in the sink.
-	Key     *Expr
-	Headers map[string]*Expr
+	Key *Expr
+	// WholeBody (per_part = false) uses Key as is in a message whose body
+	// holds several documents (the sets of an X12 interchange, a split's
+	// elements) and that has no dedupe key: its parts share the key, and
+	// the first of them delivers the document (a TA1 answers an
+	// interchange once, whatever sets it holds). Otherwise the key is
+	// suffixed with the part, so that two parts never share one.
+	WholeBody bool
+	Headers   map[string]*Expr
 	// SinkExprs are the sink's per-message settings compiled for this
 	// delivery, by attribute then map key.
 	SinkExprs map[string]map[string]*Expr

@@ -368,19 +368,37 @@ func (l *loader) decodeTable(b *hcl.Block, dir string) (*Table, hcl.Diagnostics)
 }
 
 func decodeString(a *hcl.Attribute, ctx *hcl.EvalContext, out *string) hcl.Diagnostics {
+	v, diags := decodeStatic(a, ctx, cty.String, "a string")
+	if v != cty.NilVal {
+		*out = v.AsString()
+	}
+	return diags
+}
+
+func decodeBool(a *hcl.Attribute, ctx *hcl.EvalContext, out *bool) hcl.Diagnostics {
+	v, diags := decodeStatic(a, ctx, cty.Bool, "true or false")
+	if v != cty.NilVal {
+		*out = v.True()
+	}
+	return diags
+}
+
+// decodeStatic evaluates a setting that is a value, not an expression:
+// cty.NilVal with a diagnostic saying it must be what when it is not of
+// type want; cty.NilVal and no diagnostic when a is nil.
+func decodeStatic(a *hcl.Attribute, ctx *hcl.EvalContext, want cty.Type, what string) (cty.Value, hcl.Diagnostics) {
 	if a == nil {
-		return nil
+		return cty.NilVal, nil
 	}
 	v, diags := a.Expr.Value(ctx)
 	if diags.HasErrors() {
-		return diags
+		return cty.NilVal, diags
 	}
-	v, err := convert.Convert(v, cty.String)
+	v, err := convert.Convert(v, want)
 	if err != nil || v.IsNull() || !v.IsKnown() {
-		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid value", Detail: fmt.Sprintf("The %s setting must be a string.", a.Name), Subject: a.Expr.Range().Ptr()}}
+		return cty.NilVal, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Invalid value", Detail: fmt.Sprintf("The %s setting must be %s.", a.Name, what), Subject: a.Expr.Range().Ptr()}}
 	}
-	*out = v.AsString()
-	return nil
+	return v, nil
 }
 
 // ctyToNative converts a static value to the native representation

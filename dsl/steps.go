@@ -95,7 +95,7 @@ var (
 	defaultSchema   = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "to", Required: true}}}
 	splitSchema     = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "items", Required: true}, {Name: "key"}}}
 	aggregateSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "key", Required: true}, {Name: "item"}, {Name: "max_items", Required: true}, {Name: "max_wait", Required: true}}}
-	deliverSchema   = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "sink", Required: true}, {Name: "body"}, {Name: "key"}, {Name: "headers"}, {Name: "response"}, {Name: "when"}}}
+	deliverSchema   = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "sink", Required: true}, {Name: "body"}, {Name: "key"}, {Name: "per_part"}, {Name: "headers"}, {Name: "response"}, {Name: "when"}}}
 )
 
 // stepEnv is the environment of step scopes: the one declaring the
@@ -565,6 +565,15 @@ func (l *loader) decodeDeliver(fl *Flow, ct *hcl.BodyContent, f *parsedFile, c *
 		dl.Key = compile(a, builtin.StringType)
 	} else {
 		dl.Key = l.defaultKey(c, sc, r, &diags)
+	}
+	if a := ct.Attributes["per_part"]; a != nil {
+		perPart := true
+		diags = append(diags, decodeBool(a, nil, &perPart)...)
+		dl.WholeBody = !perPart
+		if dl.WholeBody && ct.Attributes["key"] == nil {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "per_part = false needs a key",
+				Detail: "per_part = false makes the parts of one body (the sets of an interchange, the rows of a file) share the delivery's key: write the key that names the one document they share (key = \"...\").", Subject: a.Expr.Range().Ptr()})
+		}
 	}
 	if a := ct.Attributes["headers"]; a != nil {
 		for k, ha := range exprAttrs(a) {

@@ -726,7 +726,7 @@ func (x *deps) deliverTo(ctx context.Context, st *state, dl *dsl.Deliver, sinkNa
 	if h == nil {
 		return nil, fmt.Errorf("sink %q is not running", sinkName)
 	}
-	if !st.keyed {
+	if !st.keyed && !dl.WholeBody {
 		key = subKey(key, st.part)
 	}
 	d := &connector.Delivery{

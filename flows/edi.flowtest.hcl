@@ -67,18 +67,22 @@ run "a set with a syntax error is rejected with a 997" {
   }
 }
 
-run "an interchange with an envelope error is rejected with a 997" {
+run "an interchange with an envelope error is rejected with a TA1 and a 997" {
   flow           = "edi_rejections"
   input          = file("testdata/edi/x12_850_multi_po1_yd_bom_nbsp_tabs.edi")
   expect_outcome = "delivered"
 
   assert {
-    condition     = "deliveries[0].body.receiver.id == '000123456' && deliveries[0].body.receiver.qualifier == '01' && deliveries[0].body.usage == 'T'"
-    error_message = "a test 997 back to the sender of the test interchange"
+    condition     = "size(deliveries) == 2 && deliveries.all(d, d.body.receiver.id == '000123456' && d.body.receiver.qualifier == '01' && d.body.usage == 'T')"
+    error_message = "a test TA1 and a test 997, back to the sender of the test interchange"
   }
   assert {
-    condition     = "deliveries[0].body.sets[0].segments == [['AK1', 'PO', '2'], ['AK2', '850', '0001'], ['AK5', 'R'], ['AK9', 'R', '1', '1', '0']]"
-    error_message = "the set rejected (AK5 R) and the group (AK9 R): IEA02 is not ISA13, which only a TA1 would name"
+    condition     = "deliveries[0].key == 'TA1:01/000123456:000000055' && deliveries[0].body.interchange_acks == [{'control': '000000055', 'date': '090827', 'time': '0936', 'status': 'R', 'note': '001'}] && !has(deliveries[0].body.sets)"
+    error_message = "the TA1 rejects the interchange (TA104 R) with note 001: IEA02 is not ISA13"
+  }
+  assert {
+    condition     = "deliveries[1].body.sets[0].segments == [['AK1', 'PO', '2'], ['AK2', '850', '0001'], ['AK5', 'R'], ['AK9', 'R', '1', '1', '0']]"
+    error_message = "the 997: the set rejected (AK5 R) and the group (AK9 R), which the envelope error rejects with them"
   }
 }
 
@@ -86,4 +90,45 @@ run "a group without a rejected set gets no 997 from edi_rejections" {
   flow           = "edi_rejections"
   input          = file("testdata/edi/x12_850_vics_po4_pack_4010.edi")
   expect_outcome = "filtered"
+}
+
+run "a sender that asks for a TA1 gets one accepting the interchange" {
+  flow           = "edi_inbound"
+  input          = replace(file("testdata/edi/x12_850_vics_po4_pack_4010.edi"), "*000003438*0*P*", "*000003438*1*P*")
+  expect_outcome = "delivered"
+
+  assert {
+    condition     = "deliveries.exists(d, d.sink == 'edi_partner' && d.key == 'TA1:12/4405197800:000003438' && d.body.interchange_acks == [{'control': '000003438', 'date': '101127', 'time': '1719', 'status': 'A', 'note': '000'}] && d.body.receiver == {'qualifier': '12', 'id': '4405197800'} && d.body.version == '00400')"
+    error_message = "a TA1 with TA104 A and TA105 000 for ISA13 000003438, back to its sender, in its ISA12 version"
+  }
+  assert {
+    condition     = "deliveries.exists(d, d.sink == 'edi_partner' && has(d.body.sets) && d.body.sets[0].type == '997')"
+    error_message = "and the 997 as before"
+  }
+}
+
+run "a sender that asks for no TA1 gets none" {
+  flow           = "edi_inbound"
+  input          = file("testdata/edi/x12_850_vics_po4_pack_4010.edi")
+  expect_outcome = "delivered"
+
+  assert {
+    condition     = "!deliveries.exists(d, has(d.body.interchange_acks))"
+    error_message = "ISA14 0: no TA1"
+  }
+}
+
+run "a TA1 accepting the interchange when none of its sets got through" {
+  flow           = "edi_rejections"
+  input          = replace(file("testdata/edi/x12_850_syntax_error_missing_id.edi"), "*000003438*0*P*", "*000003438*1*P*")
+  expect_outcome = "delivered"
+
+  assert {
+    condition     = "deliveries[0].key == 'TA1:ZZ/ABCDEFGHIJKLMNO:000003438' && deliveries[0].body.interchange_acks[0].status == 'A' && deliveries[0].body.interchange_acks[0].note == '000'"
+    error_message = "the envelope is sound (a set's syntax error is the 997's business): TA104 A, TA105 000"
+  }
+  assert {
+    condition     = "deliveries[1].body.sets[0].segments.exists(s, s[0] == 'AK5' && s[1] == 'R')"
+    error_message = "and the 997 rejecting the set"
+  }
 }

@@ -16,8 +16,9 @@ import "x12" {}
 # edi_rejections (rejections_to), which sends the partner a 997 rejecting
 # those sets (AK5 R, AK9 R) with the segments and elements in error; the
 # rejected sets are dead letters here too, for an operator to see. An
-# error in the ISA/IEA envelope would call for a TA1, which is not written:
-# the 997 rejects the sets instead (see flows/edi_rejections.hcl).
+# interchange whose sender asks for a TA1 (ISA14 1) gets one accepting its
+# envelope from this flow; an error in the ISA/IEA envelope gets a TA1
+# rejecting the interchange from edi_rejections.
 # The envelope facts travel with each document (input.ISA, input.GS,
 # input.ST) and in the message headers x12-sender, x12-receiver,
 # x12-interchange-control, x12-group-control, x12-set-control and
@@ -86,6 +87,21 @@ flow "edi_inbound" {
     sink = sink.edi_partner
     body = "x12.ack997(x12.ack850(input))"
     key  = "'997:' + input.ISA.ISA05 + '/' + input.ISA.ISA06 + ':' + input.ISA.ISA13 + '/' + input.GS.GS06 + '/' + input.ST.ST02"
+  }
+
+  # A TA1 interchange acknowledgment (TA104 A, TA105 000) when the sender
+  # asked for one (ISA14 1): the codec hands this flow no set of an
+  # interchange whose envelope is in error, and edi_rejections answers
+  # those with a TA1 that rejects them (R). Once per interchange, however
+  # many sets it holds and whichever flow gets there first: the key is its
+  # sender and ISA13.
+  deliver "interchange_ack" {
+    sink = sink.edi_partner
+    body = "x12.ta1(x12.interchange_accepted(input))"
+    key  = "'TA1:' + input.ISA.ISA05 + '/' + input.ISA.ISA06 + ':' + input.ISA.ISA13"
+    # One TA1 for the interchange, not one per set (or group) it holds.
+    per_part = false
+    when     = "input.ISA.?ISA14.orValue('0') == '1'"
   }
 
   # A PO is identified by its sender (ISA05/ISA06) and its number (BEG03).

@@ -23,11 +23,16 @@ import "x12" {}
 # sent to the 850 endpoint is SCHEMA_MISMATCH there, yet sound X12) gets
 # nothing from here.
 #
-# An error in the ISA/IEA envelope itself (IEA02 against ISA13) rejects
-# every group (AK901 R, every set AK5 R, no AK905 code): X12's own answer
-# to it is a TA1 interchange acknowledgment, which Transload does not
-# write. The 997s say the sets were rejected; the dead letters in
-# edi_inbound say why.
+# An error in the ISA/IEA envelope itself (IEA02 against ISA13, IEA01
+# against the groups, no IEA) rejects every group (AK901 R, every set AK5
+# R, no AK905 code), and X12's own answer to it is a TA1 interchange
+# acknowledgment: TA104 R with the note code (TA105 001, 021, 023, …) that
+# says what is wrong. This flow sends one, whether the sender asked for
+# it or not (a rejected interchange must be sent again), and also the TA1
+# accepting the envelope that a sender asked for (ISA14 1) when none of
+# its sets got through to edi_inbound. Once per interchange: the key is
+# its sender and ISA13, as edi_inbound's. The dead letters in edi_inbound
+# say why, in words.
 #
 # The 997 goes back to the interchange's sender, in its version and usage,
 # through the same edi_partner sink as edi_inbound's 997s.
@@ -43,6 +48,17 @@ flow "edi_rejections" {
   # is rejected once.
   dedupe "group" {
     key = "'997R:' + input.?interchange.?sender_qualifier.orValue('') + '/' + input.?interchange.?sender.orValue('') + ':' + input.?interchange.?control.orValue('') + '/' + input.group_control"
+  }
+
+  # The TA1, before the 997: the interchange's envelope (its status and
+  # note were worked out by the codec's AcknowledgeInterchange).
+  deliver "interchange_ack" {
+    sink = sink.edi_partner
+    body = "x12.ta1(input.interchange)"
+    key  = "'TA1:' + input.interchange.sender_qualifier + '/' + input.interchange.sender + ':' + input.interchange.control"
+    # One TA1 for the interchange, not one per set (or group) it holds.
+    per_part = false
+    when     = "input.?interchange.?status.orValue('A') == 'R' || input.?interchange.?ack_requested.orValue(false)"
   }
 
   # The rejected sets only; sets_included (GE01), rejected (AK901 R for an

@@ -28,17 +28,7 @@ func TestDefaultFlowsRunOnce(t *testing.T) {
 		entries, _ := os.ReadDir(drop)
 		samples[filepath.Base(drop)] = len(entries)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, os.Args[0], "run", "--once", "--addr", "", "--log-level", "warn")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "TRANSLOAD_TEST_MAIN=1")
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("transload run --once: %v\n%s", err, out.String())
-	}
-	summary := out.String()
+	summary := runOnceIn(t, dir)
 	flows, _ := filepath.Glob("../flows/*.hcl")
 	// A flow named by another's rejections_to (edi_rejections) has no
 	// source and gets only what that flow's codec rejects, which is a dead
@@ -182,4 +172,21 @@ func TestFlowTestdataCopies(t *testing.T) {
 			t.Errorf("flows/testdata/%s is not the same as %s", r[1], r[2])
 		}
 	}
+}
+
+// runOnceIn runs transload run --once in dir (on dir/flows, with the data
+// in dir/.transload) as a child process, and returns what it printed.
+func runOnceIn(t *testing.T, dir string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "run", "--once", "--addr", "", "--log-level", "warn")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "TRANSLOAD_TEST_MAIN=1")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("transload run --once: %v\n%s", err, out.String())
+	}
+	return out.String()
 }

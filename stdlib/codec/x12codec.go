@@ -95,6 +95,12 @@ func (d x12Decoder) Decode(body []byte) ([]connector.Document, error) {
 		_ = i
 	}
 	if len(docs) == 0 {
+		if len(ics[0].InterchangeAcks) > 0 {
+			// A partner's TA1s, answering interchanges we sent: this
+			// endpoint takes transaction sets.
+			return nil, builtin.Errorf(x12.ReasonEnvelope, "interchange %s holds TA1 interchange acknowledgments (TA101 %s, TA104 %s) and no transaction set: a TA1 answers an interchange we sent, and this flow takes transaction sets",
+				ics[0].Control, ics[0].InterchangeAcks[0].Element(1), ics[0].InterchangeAcks[0].Element(4))
+		}
 		return nil, builtin.Errorf(x12.ReasonEnvelope, "the interchange holds no transaction set")
 	}
 	return docs, nil

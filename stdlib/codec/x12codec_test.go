@@ -1,8 +1,10 @@
 package codec_test
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/transload/transload/builtin"
@@ -99,5 +101,21 @@ func TestX12FunctionalAckDecoder(t *testing.T) {
 	docs, err = sd.Decode(readEDI(t, "x12_850_syntax_error_missing_id.edi"))
 	if err != nil || len(docs) != 1 || builtin.ReasonOf(docs[0].Err) != "SYNTAX_INVALID" {
 		t.Fatalf("docs %v, err %v", docs, err)
+	}
+}
+
+// TestX12DecoderReceivedTA1: an interchange of TA1s alone (a partner's
+// answer to ours) sent to a flow of transaction sets is refused with a
+// message that says what it is.
+func TestX12DecoderReceivedTA1(t *testing.T) {
+	dec, err := codec.X12{}.Decoder(nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = dec.Decode([]byte("ISA*00*          *00*          *ZZ*PARTNER        *ZZ*US             *261128*0930*U*00401*000000007*0*P*>~" +
+		"TA1*000000042*261127*1200*R*001~IEA*0*000000007~"))
+	var be *builtin.Error
+	if !errors.As(err, &be) || be.Reason != "ENVELOPE_INVALID" || !strings.Contains(err.Error(), "TA1 interchange acknowledgments (TA101 000000042, TA104 R)") {
+		t.Errorf("got %v", err)
 	}
 }

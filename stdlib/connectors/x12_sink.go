@@ -28,7 +28,9 @@ var X12SinkSpec = &connector.ConfigSpec{
 		"(what the x12 mappings x12.poa855, x12.asn856, x12.invoice810 and x12.ack997 return: " +
 		"{\"functional_id\", \"version\", \"usage\", \"sender\", \"receiver\", \"sets\": [{\"type\": \"856\", \"segments\": [[\"BSN\", \"00\", …], …]}]}), " +
 		"wraps them in ST/SE, GS/GE and ISA/IEA with the counts, the date and time and fixed-width ISA fields, and " +
-		"writes one interchange per document. Control numbers (ISA13, GS06, ST02) come from durable sequences in the " +
+		"writes one interchange per document. A document may also carry TA1 interchange acknowledgments " +
+		"(\"interchange_acks\": [{\"control\", \"date\", \"time\", \"status\", \"note\"}], what x12.ta1 returns), written after the ISA; " +
+		"with no sets the interchange has no group. Control numbers (ISA13, GS06, ST02) come from durable sequences in the " +
 		"engine's store, one per sender and receiver pair: a retried or replayed delivery gets the numbers it had, a new " +
 		"document never gets a used one, even across a crash (a crash may leave a gap, never a repeat); ISA13 and GS06 " +
 		"wrap from 999999999 to 1. transload counters lists the sequences, and counters set moves one forward (a partner " +
@@ -240,10 +242,13 @@ type x12Document struct {
 	sender       x12Party
 	receiver     x12Party
 	sets         []x12.OutSet
+	acks         []x12.OutTA1
 }
 
 // readX12Document checks the shape of a body: {"functional_id", "version",
-// "usage", "sender", "receiver", "sets": [{"type", "segments"}]}.
+// "usage", "sender", "receiver", "sets": [{"type", "segments"}],
+// "interchange_acks": [{"control", "date", "time", "status", "note"}]},
+// with sets, or TA1s, or both.
 func readX12Document(body any) (*x12Document, error) {
 	m, ok := body.(map[string]any)
 	if !ok {
@@ -290,11 +295,17 @@ func readX12Document(body any) (*x12Document, error) {
 			return nil, fmt.Errorf("%s must be an object {\"qualifier\", \"id\", \"code\"}, not %s", p.key, describe(v))
 		}
 	}
+	if doc.acks, err = readTA1s(m["interchange_acks"]); err != nil {
+		return nil, err
+	}
+	sets, _ := m["sets"].([]any)
+	if len(doc.acks) > 0 && m["sets"] == nil && doc.functionalID == "" {
+		return doc, nil // TA1s alone: an interchange without a group
+	}
 	if doc.functionalID == "" {
 		return nil, errors.New("functional_id (GS01: PR, SH, IN, FA …) is missing")
 	}
-	sets, ok := m["sets"].([]any)
-	if !ok || len(sets) == 0 {
+	if len(sets) == 0 {
 		return nil, errors.New("sets must be a non-empty list of {\"type\", \"segments\"}")
 	}
 	for i, sv := range sets {
@@ -313,6 +324,38 @@ func readX12Document(body any) (*x12Document, error) {
 		doc.sets = append(doc.sets, x12.OutSet{ID: typ, Segments: segs})
 	}
 	return doc, nil
+}
+
+// readTA1s reads interchange_acks: a list of {"control", "date", "time",
+// "status", "note"}, each a string (Generate checks their forms).
+func readTA1s(v any) ([]x12.OutTA1, error) {
+	if v == nil {
+		return nil, nil
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("interchange_acks must be a list of {\"control\", \"date\", \"time\", \"status\", \"note\"}, not %s", describe(v))
+	}
+	out := make([]x12.OutTA1, 0, len(list))
+	for i, a := range list {
+		m, ok := a.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("interchange_acks[%d] must be an object, not %s", i, describe(a))
+		}
+		var t x12.OutTA1
+		for _, f := range []struct {
+			key string
+			dst *string
+		}{{"control", &t.Control}, {"date", &t.Date}, {"time", &t.Time}, {"status", &t.Status}, {"note", &t.Note}} {
+			s, ok := m[f.key].(string)
+			if !ok {
+				return nil, fmt.Errorf("interchange_acks[%d].%s must be a string, not %s", i, f.key, describe(m[f.key]))
+			}
+			*f.dst = s
+		}
+		out = append(out, t)
+	}
+	return out, nil
 }
 
 func describe(v any) string {
@@ -387,32 +430,35 @@ func (s *X12Sink) Deliver(ctx context.Context, d *connector.Delivery) (*connecto
 	if ic.Control, err = s.counters.Assign(ctx, seq+"/isa", key, 999999999); err != nil {
 		return nil, connector.Retryable(fmt.Errorf("assigning ISA13: %w", err), 0)
 	}
-	g := x12.OutGroup{FunctionalID: doc.functionalID, SenderCode: sender.code, ReceiverCode: receiver.code, Version: version}
-	if g.Control, err = s.counters.Assign(ctx, seq+"/gs", key, 999999999); err != nil {
-		return nil, connector.Retryable(fmt.Errorf("assigning GS06: %w", err), 0)
-	}
-	controls := make([]any, len(doc.sets))
-	for i := range doc.sets {
-		n, err := s.counters.Assign(ctx, seq+"/st", key+"/"+strconv.Itoa(i), 999999999)
-		if err != nil {
-			return nil, connector.Retryable(fmt.Errorf("assigning ST02: %w", err), 0)
-		}
-		doc.sets[i].Control = fmt.Sprintf("%04d", n)
-		controls[i] = doc.sets[i].Control
-	}
-	g.Sets = doc.sets
-	ic.Groups = []x12.OutGroup{g}
-	data, err := x12.Generate(ic)
-	if err != nil {
-		return nil, connector.Permanent(ReasonUnencodable, err)
-	}
+	ic.InterchangeAcks = doc.acks
 	isa := fmt.Sprintf("%09d", ic.Control)
 	result := map[string]any{
 		"interchange_control": isa,
-		"group_control":       strconv.FormatUint(g.Control, 10),
-		"set_controls":        controls,
 		"sender":              sender.id,
 		"receiver":            receiver.id,
+	}
+	if len(doc.sets) > 0 {
+		g := x12.OutGroup{FunctionalID: doc.functionalID, SenderCode: sender.code, ReceiverCode: receiver.code, Version: version}
+		if g.Control, err = s.counters.Assign(ctx, seq+"/gs", key, 999999999); err != nil {
+			return nil, connector.Retryable(fmt.Errorf("assigning GS06: %w", err), 0)
+		}
+		controls := make([]any, len(doc.sets))
+		for i := range doc.sets {
+			n, err := s.counters.Assign(ctx, seq+"/st", key+"/"+strconv.Itoa(i), 999999999)
+			if err != nil {
+				return nil, connector.Retryable(fmt.Errorf("assigning ST02: %w", err), 0)
+			}
+			doc.sets[i].Control = fmt.Sprintf("%04d", n)
+			controls[i] = doc.sets[i].Control
+		}
+		g.Sets = doc.sets
+		ic.Groups = []x12.OutGroup{g}
+		result["group_control"] = strconv.FormatUint(g.Control, 10)
+		result["set_controls"] = controls
+	}
+	data, err := x12.Generate(ic)
+	if err != nil {
+		return nil, connector.Permanent(ReasonUnencodable, err)
 	}
 	if s.url != "" {
 		return s.post(ctx, d, data, result)

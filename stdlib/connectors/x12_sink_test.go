@@ -186,6 +186,52 @@ func TestX12SinkDocumentOverrides(t *testing.T) {
 	}
 }
 
+// TestX12SinkTA1: a document of TA1s alone (what x12.ta1 returns) is an
+// interchange without a group, to the document's receiver, numbered from
+// the ISA sequence only; the TA1's elements are checked.
+func TestX12SinkTA1(t *testing.T) {
+	counters := newMemCounters()
+	s := newX12Sink(t, counters, map[string]cty.Value{"dir": str("out"), "sender_id": str("ACME"), "receiver_id": str("DEFAULT")})
+	ta1 := func(status, note string) map[string]any {
+		return map[string]any{
+			"version": "00401", "usage": "T",
+			"sender":           map[string]any{"qualifier": "01", "id": "999999999"},
+			"receiver":         map[string]any{"qualifier": "12", "id": "4405197800"},
+			"interchange_acks": []any{map[string]any{"control": "000003438", "date": "101127", "time": "1719", "status": status, "note": note}},
+		}
+	}
+	resp, err := s.Deliver(context.Background(), &connector.Delivery{Key: "TA1:12/4405197800:000003438", IdempotencyKey: "k", Body: ta1("R", "001")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(resp.Ref)
+	want := "ISA*00*          *00*          *01*999999999      *12*4405197800     *260301*1504*U*00401*000000001*0*T*>~\n" +
+		"TA1*000003438*101127*1719*R*001~\nIEA*0*000000001~\n"
+	if string(data) != want {
+		t.Errorf("got\n%s\nwant\n%s", data, want)
+	}
+	body := resp.Body.(map[string]any)
+	if body["interchange_control"] != "000000001" || body["group_control"] != nil {
+		t.Errorf("response body %v", body)
+	}
+	if ic := parseFile(t, resp.Ref); len(ic.InterchangeAcks) != 1 || len(ic.Groups) != 0 {
+		t.Errorf("read back: %d TA1, %d groups", len(ic.InterchangeAcks), len(ic.Groups))
+	}
+	if _, ok := counters.last["x12/01:999999999/12:4405197800/gs"]; ok {
+		t.Error("a TA1 alone took a group control number")
+	}
+	_, err = s.Deliver(context.Background(), &connector.Delivery{Key: "TA1:x", IdempotencyKey: "k2", Body: ta1("Q", "001")})
+	var perm *connector.PermanentError
+	if !errors.As(err, &perm) || perm.Reason != ReasonUnencodable || !strings.Contains(err.Error(), "TA104") {
+		t.Errorf("TA104 Q: %v", err)
+	}
+	bad := ta1("A", "000")
+	bad["interchange_acks"] = []any{map[string]any{"control": 3438}}
+	if _, err := s.Deliver(context.Background(), &connector.Delivery{Key: "TA1:y", IdempotencyKey: "k3", Body: bad}); err == nil || !strings.Contains(err.Error(), "interchange_acks[0].control must be a string") {
+		t.Errorf("a number control: %v", err)
+	}
+}
+
 func TestX12SinkRefuses(t *testing.T) {
 	s := newX12Sink(t, newMemCounters(), map[string]cty.Value{"dir": str("out"), "sender_id": str("ACME"), "receiver_id": str("P")})
 	withSep := asn("A*1")

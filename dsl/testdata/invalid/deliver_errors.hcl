@@ -17,6 +17,15 @@ flow "orders" {
   deliver "erp2" {
     sink = flow.orders # ERROR: Invalid sink reference
   }
+  deliver "erp3" {
+    sink     = sink.out
+    per_part = false # ERROR: per_part = false needs a key
+  }
+  deliver "erp4" {
+    sink     = sink.out
+    key      = "'k'"
+    per_part = "no" # ERROR: Invalid value
+  }
 
   route "out" {
     default {

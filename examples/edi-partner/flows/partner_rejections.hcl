@@ -14,8 +14,9 @@
 # Only this partner's interchanges, addressed to us, are answered: a file
 # from a stranger in this folder is dead-lettered by partner_850
 # (UNKNOWN_PARTNER) and gets no 997, rejecting or not. An error in the ISA
-# or IEA itself would call for a TA1, which Transload does not write; the
-# 997 then rejects every set of the group.
+# or IEA itself rejects every set of the group in the 997; this example
+# sends no TA1 for it (flows/edi_rejections.hcl shows the deliver step
+# that does).
 
 flow "partner_rejections" {
   description = "997s rejecting XYZ Retail's transaction sets that partner_850 cannot read."

@@ -43,9 +43,10 @@ import (
 // our own separators, which may differ from the partner's.
 //
 // An interchange error (IEA02 against ISA13, IEA01) rejects every group
-// with AK901 "R" and no AK905 code: the TA1 is X12's way to report it,
-// and this package does not write TA1s. Sets outside any functional group
-// cannot be acknowledged by a 997 and are left out.
+// with AK901 "R" and no AK905 code: the TA1 is X12's way to report it
+// (AcknowledgeInterchange, which each document carries as its
+// "interchange"). Sets outside any functional group cannot be
+// acknowledged by a 997 and are left out.
 func Acknowledge(ic *Interchange) []map[string]any {
 	var out []map[string]any
 	icBad := ic.Err() != nil
@@ -56,12 +57,8 @@ func Acknowledge(ic *Interchange) []map[string]any {
 		doc := map[string]any{
 			"functional_id": g.FunctionalID,
 			"group_control": g.Control,
-			"interchange": map[string]any{
-				"sender_qualifier": ic.SenderQualifier, "sender": ic.Sender,
-				"receiver_qualifier": ic.ReceiverQualifier, "receiver": ic.Receiver,
-				"control": ic.Control, "usage": ic.Usage,
-			},
-			"rejected": icBad || g.Err() != nil,
+			"interchange":   AcknowledgeInterchange(ic),
+			"rejected":      icBad || g.Err() != nil,
 		}
 		put := func(k, v string) {
 			if v != "" {
@@ -98,6 +95,40 @@ func Acknowledge(ic *Interchange) []map[string]any {
 		out = append(out, doc)
 	}
 	return out
+}
+
+// AcknowledgeInterchange describes the TA1 that answers ic (an
+// x12.InterchangeAck, which x12.ta1 writes): the interchange's identity,
+// and what its envelope (ISA and IEA) was found to be.
+//
+//	{"sender_qualifier", "sender", "receiver_qualifier", "receiver",
+//	 "control", "date", "time", "version", "usage", "ack_requested",
+//	 "status": "A" | "R", "note": "000", "message": …}
+//
+// status is R, and note the TA105 code of its first error, when the
+// envelope itself is in error (IEA02 against ISA13: "001", IEA01 against
+// the groups: "021", a missing IEA: "023", …): the interchange is rejected
+// whole, and the partner must send it again. Otherwise A and "000",
+// whatever its groups and sets hold: a 997 reports those. message says the
+// error in words, for people; the TA1 has no room for it.
+func AcknowledgeInterchange(ic *Interchange) map[string]any {
+	doc := map[string]any{
+		"sender_qualifier": ic.SenderQualifier, "sender": ic.Sender,
+		"receiver_qualifier": ic.ReceiverQualifier, "receiver": ic.Receiver,
+		"control": ic.Control, "date": ic.Date, "time": ic.Time,
+		"version": ic.Version, "usage": ic.Usage,
+		"ack_requested": ic.AckRequested == "1",
+		"status":        "A",
+		"note":          "000",
+	}
+	for _, e := range ic.Errors {
+		if e.Reason != ReasonEnvelope || len(e.Code) != 3 || !isDigits(e.Code) {
+			continue
+		}
+		doc["status"], doc["note"], doc["message"] = "R", e.Code, e.Error()
+		break
+	}
+	return doc
 }
 
 func ackSet(s *Set, envelopeBad bool) map[string]any {

@@ -42,7 +42,27 @@ type OutInterchange struct {
 	// partners accept and people read more easily. It is layout: the
 	// parser skips it.
 	Newline bool
-	Groups  []OutGroup
+	// InterchangeAcks are TA1 segments, written after the ISA and before
+	// the groups: each acknowledges one received interchange. An
+	// interchange of TA1s alone has no groups (IEA01 is 0).
+	InterchangeAcks []OutTA1
+	Groups          []OutGroup
+}
+
+// OutTA1 is one TA1 interchange acknowledgment: what is said about the
+// envelope (ISA and IEA) of a received interchange, not about its groups
+// or sets (a 997 says that).
+type OutTA1 struct {
+	Control string // TA101: the received ISA13, nine digits
+	Date    string // TA102: the received ISA09, YYMMDD
+	Time    string // TA103: the received ISA10, HHMM
+	// Status is TA104: A accepted, E accepted with errors noted (not to be
+	// sent again), R rejected.
+	Status string
+	// Note is TA105, the interchange note code: "000" no error, "001"
+	// control numbers in ISA and IEA disagree, "021" the number of groups
+	// in IEA01 is wrong, … (the codes in Interchange.Errors).
+	Note string
 }
 
 // OutGroup is one functional group to write.
@@ -208,6 +228,9 @@ func (w *writer) interchange(ic *OutInterchange) error {
 		}
 		version = ic.Groups[0].Version[:5]
 	}
+	if len(ic.Groups) == 0 && len(ic.InterchangeAcks) == 0 {
+		return &GenerateError{Where: "interchange", Msg: "nothing to send: no functional group and no TA1"}
+	}
 	if len(version) != 5 || !isDigits(version) {
 		return &GenerateError{Where: "ISA12", Msg: fmt.Sprintf("%q is not a version number (5 digits, such as 00401)", version)}
 	}
@@ -256,6 +279,11 @@ func (w *writer) interchange(ic *OutInterchange) error {
 		}
 	}
 	w.end()
+	for i, a := range ic.InterchangeAcks {
+		if err := w.ta1(i, a); err != nil {
+			return err
+		}
+	}
 	seen := map[uint64]bool{}
 	for gi := range ic.Groups {
 		g := &ic.Groups[gi]
@@ -268,6 +296,28 @@ func (w *writer) interchange(ic *OutInterchange) error {
 		}
 	}
 	w.simple("IEA", strconv.Itoa(len(ic.Groups)), fields[13])
+	return nil
+}
+
+// ta1 writes the i-th TA1 after checking each element's fixed form.
+func (w *writer) ta1(i int, a OutTA1) error {
+	where := fmt.Sprintf("TA1 %d", i+1)
+	for _, f := range []struct {
+		name, v string
+		ok      bool
+		want    string
+	}{
+		{"TA101", a.Control, len(a.Control) == 9 && isDigits(a.Control), "nine digits, the received ISA13"},
+		{"TA102", a.Date, len(a.Date) == 6 && isDigits(a.Date), "a date YYMMDD, the received ISA09"},
+		{"TA103", a.Time, len(a.Time) == 4 && isDigits(a.Time), "a time HHMM, the received ISA10"},
+		{"TA104", a.Status, a.Status == "A" || a.Status == "E" || a.Status == "R", "A, E or R"},
+		{"TA105", a.Note, len(a.Note) == 3 && isDigits(a.Note), "a three-digit note code (000 no error)"},
+	} {
+		if !f.ok {
+			return &GenerateError{Where: where + " " + f.name, Msg: fmt.Sprintf("%q is not %s", f.v, f.want)}
+		}
+	}
+	w.simple("TA1", a.Control, a.Date, a.Time, a.Status, a.Note)
 	return nil
 }
 

@@ -65,7 +65,10 @@ type Interchange struct {
 	ISA Segment
 	IEA *Segment // nil when the interchange has no trailer
 
-	Groups []*Group
+	// InterchangeAcks are the TA1 segments before the groups: the
+	// sender's acknowledgments of interchanges it received.
+	InterchangeAcks []Segment
+	Groups          []*Group
 	// Segments are all segments of the interchange, ISA to IEA.
 	Segments []Segment
 
@@ -774,6 +777,14 @@ func (p *parser) envelope(ic *Interchange) {
 			if c := sg.Element(2); isDigits(c) && !sameNumber(c, ic.Control) {
 				icErr(sg, 2, ReasonEnvelope, "001", "IEA02 %q does not match ISA13 %q", c, ic.Control)
 			}
+		case "TA1":
+			if st == nil && g == nil {
+				// An interchange acknowledgment, between the ISA and the
+				// groups: the partner's answer to one of ours.
+				ic.InterchangeAcks = append(ic.InterchangeAcks, *sg)
+				continue
+			}
+			fallthrough
 		default:
 			switch {
 			case st != nil:

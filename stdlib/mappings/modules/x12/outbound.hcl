@@ -1,7 +1,9 @@
 # Canonical documents into X12: 855 purchase order acknowledgments
 # (x12.poa855), 856 ship notices (x12.asn856), 810 invoices
-# (x12.invoice810) and 997 functional acknowledgments (x12.ack997, with
-# x12.ack850 for one received 850).
+# (x12.invoice810), 997 functional acknowledgments (x12.ack997, with
+# x12.ack850 for one received 850) and TA1 interchange acknowledgments
+# (x12.ta1, with x12.interchange_accepted for the interchange of a
+# received 850).
 #
 # Each mapping returns an x12.Outbound document: the functional group's
 # code and the transaction sets as lists of segments, each segment a list
@@ -44,6 +46,11 @@ type "AsnInput" {
 type "InvoiceInput" {
   schema      = "invoice_input.schema.json"
   description = "A canonical invoice to send (810), with the order it bills when known."
+}
+
+type "InterchangeAck" {
+  schema      = "interchange_ack.schema.json"
+  description = "What a TA1 says about one received interchange: its ISA, and whether its envelope was sound."
 }
 
 type "FunctionalAck" {
@@ -622,14 +629,51 @@ mapping "ack850" {
     version        = "input.GS.?GS08"
     group_sender   = "input.GS.?GS02"
     group_receiver = "input.GS.?GS03"
-    interchange = {
-      sender_qualifier   = "input.ISA.?ISA05"
-      sender             = "input.ISA.?ISA06"
-      receiver_qualifier = "input.ISA.?ISA07"
-      receiver           = "input.ISA.?ISA08"
-      control            = "input.ISA.?ISA13"
-      usage              = "input.ISA.?ISA15"
-    }
-    sets = "[{'id': input.ST.ST01, 'control': input.ST.ST02, 'code': 'A'}]"
+    interchange    = "x12.interchange_accepted(input)"
+    sets           = "[{'id': input.ST.ST01, 'control': input.ST.ST02, 'code': 'A'}]"
+  }
+}
+
+# A TA1 interchange acknowledgment for one received interchange (an
+# x12.InterchangeAck: the codec's AcknowledgeInterchange describes each
+# parsed interchange, x12.interchange_accepted the interchange of an
+# accepted 850). It answers the envelope only (TA104 A or R, TA105 the
+# note code); the groups and sets get 997s. The interchange it travels in
+# has no functional group, and goes back to the sender in its ISA12
+# version and its usage.
+mapping "ta1" {
+  input  = "x12.InterchangeAck"
+  output = "x12.Outbound"
+  fields = {
+    version          = "input.?version"
+    usage            = "input.?usage"
+    sender           = "{'qualifier': input.receiver_qualifier, 'id': input.receiver}"
+    receiver         = "{'qualifier': input.sender_qualifier, 'id': input.sender}"
+    interchange_acks = <<-CEL
+      [{'control': input.control, 'date': input.date, 'time': input.time,
+        'status': input.status, 'note': input.note}]
+    CEL
+  }
+}
+
+# The interchange of an accepted 850, as a TA1 acknowledges it: the x12
+# codec hands a flow only sets whose interchange envelope is sound, so the
+# status is A (000).
+mapping "interchange_accepted" {
+  input  = "x12.850"
+  output = "x12.InterchangeAck"
+  fields = {
+    sender_qualifier   = "input.ISA.ISA05"
+    sender             = "input.ISA.ISA06"
+    receiver_qualifier = "input.ISA.ISA07"
+    receiver           = "input.ISA.ISA08"
+    control            = "input.ISA.ISA13"
+    date               = "input.ISA.ISA09"
+    time               = "input.ISA.ISA10"
+    version            = "input.ISA.?ISA12"
+    usage              = "input.ISA.?ISA15"
+    ack_requested      = "input.ISA.?ISA14.orValue('0') == '1'"
+    status             = "'A'"
+    note               = "'000'"
   }
 }
