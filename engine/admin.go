@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"runtime"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -165,12 +166,36 @@ func (e *Engine) handler() http.Handler {
 		}
 		h, pattern := v.router.mux.Handler(r)
 		if pattern == "" {
-			writeJSON(w, http.StatusNotFound, map[string]string{"error": "no flow listens on " + r.Method + " " + r.URL.Path, "reason": "UNKNOWN_ROUTE"})
+			unrouted(w, r, v.router.mux)
 			return
 		}
 		h.ServeHTTP(w, r)
 	})
 	return mux
+}
+
+// unrouted answers a request no flow's route matches, as a webhook
+// source answers (compact JSON with a reason): 405 with Allow when a flow
+// listens on the path with another method (a GET to a POST webhook), 404
+// otherwise.
+func unrouted(w http.ResponseWriter, r *http.Request, mux *http.ServeMux) {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, p := mux.Handler(probe); p != "" {
+			allow = append(allow, m)
+		}
+	}
+	status, body := http.StatusNotFound, map[string]string{"error": "no flow listens on " + r.Method + " " + r.URL.Path, "reason": "UNKNOWN_ROUTE"}
+	if len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		status, body = http.StatusMethodNotAllowed, map[string]string{"error": r.URL.Path + " takes " + strings.Join(allow, " or ") + ", not " + r.Method, "reason": "METHOD_NOT_ALLOWED"}
+	}
+	b, _ := json.Marshal(body)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(b, '\n'))
 }
 
 // admin guards an endpoint that changes data with the admin token.

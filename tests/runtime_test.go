@@ -330,11 +330,19 @@ flow "orders" {
 			}
 		})
 	}
+	// A GET to the webhook: 405, saying what it takes.
+	resp, err := http.Get("http://" + addr + "/webhooks/orders")
+	must(t, err)
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 405 || resp.Header.Get("Allow") != "POST" || !strings.Contains(string(b), `"reason":"METHOD_NOT_ALLOWED"`) {
+		t.Errorf("GET: %d, Allow %q, %s", resp.StatusCode, resp.Header.Get("Allow"), b)
+	}
 	// Still serving.
 	if status, _ := post("/webhooks/orders", good, sign([]byte(good))); status != 202 {
 		t.Fatalf("not serving after bad input: %d", status)
 	}
-	resp, err := http.Get("http://" + addr + "/healthz")
+	resp, err = http.Get("http://" + addr + "/healthz")
 	must(t, err)
 	resp.Body.Close()
 	if resp.StatusCode != 200 {
