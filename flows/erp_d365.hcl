@@ -9,12 +9,11 @@
 # and D365_CLIENT_SECRET.
 #
 # The document is the header with its lines in the SalesOrderLines
-# navigation property. F&O's OData service takes no deep insert: header
-# and lines must go as one $batch changeset (multipart/mixed: POST
-# SalesOrderHeadersV2, then POST $1/SalesOrderLines per line), which the
-# http sink cannot write yet. Until it can, point erp_url at a relay that
-# splits the document that way (an Azure Function or Logic App); posted
-# as it is to /data/SalesOrderHeadersV2, F&O would create the header only.
+# navigation property. F&O's OData service takes no deep insert, so the
+# sink sends header and lines as one $batch changeset (format =
+# "odata_batch": POST /data/$batch, multipart/mixed, with POST
+# SalesOrderHeadersV2 then POST $1/SalesOrderLines per line), which F&O
+# applies all or nothing: an order is never left without its lines.
 #
 # Idempotency: F&O has no idempotency key, so the sink reads before it
 # creates again ("find"): SalesOrderHeadersV2 filtered on dataAreaId and
@@ -122,6 +121,10 @@ sink "http" "d365" {
   }
   timeout     = "60s"
   idempotency = "find"
+  # Header and lines in one changeset (see above); path names the entity
+  # set, and the batch goes to /data/$batch beside it.
+  format           = "odata_batch"
+  batch_navigation = ["SalesOrderLines"]
   # The created header answers with its SalesOrderNumber: the ref a later
   # version's dead letter names.
   ref_paths = ["SalesOrderNumber"]

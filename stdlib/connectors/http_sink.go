@@ -185,9 +185,21 @@ var HTTPSinkSpec = &connector.ConfigSpec{
 			Example: `headers = { "X-Order-Id" = "canonical.id", "Prefer" = "'return=representation'" }`,
 		},
 		{
-			Name: "format", Type: cty.String, Default: cty.StringVal("json"), OneOf: []string{"json", "xml"},
-			Doc:     "The body format. \"json\": the document as canonical JSON (Content-Type application/json). " + xmlFormatDoc + " Content-Type application/xml.",
-			Example: `format = "xml"`,
+			Name: "format", Type: cty.String, Default: cty.StringVal("json"), OneOf: []string{"json", "xml", formatODataBatch},
+			Doc: "The body format. \"json\": the document as canonical JSON (Content-Type application/json). " + xmlFormatDoc + " Content-Type application/xml. " +
+				"\"odata_batch\": the document (an OData entity, JSON) and the related entities in its batch_navigation properties, created " +
+				"together as one OData $batch changeset (multipart/mixed), which the service applies all or nothing: for a service " +
+				"without deep insert, such as Dynamics 365 Finance and Operations (a sales order header and its lines). path names " +
+				"the entity set (/data/SalesOrderHeadersV2); the request goes to $batch beside it (/data/$batch), the document first " +
+				"(Content-ID 1), then each related entity to $1/<property>. A failed changeset is classified by its failing request's " +
+				"status, as a plain request's answer is; the ref comes from the first request's answer.",
+			Example: `format = "odata_batch"`,
+		},
+		{
+			Name: "batch_navigation", Type: cty.List(cty.String),
+			Doc: "With format = \"odata_batch\": the navigation properties of the document whose entities are created in the " +
+				"same changeset, after it, each by its own POST to $1/<property>; they are left out of the document's own body.",
+			Example: `batch_navigation = ["SalesOrderLines"]`,
 		},
 		{
 			Name: "timeout", Type: cty.String, Default: cty.StringVal("30s"),
@@ -271,6 +283,13 @@ func checkHTTPSink(v cty.Value) error {
 	if err := checkXMLSettings(v); err != nil {
 		return err
 	}
+	batch := getString(v, "format", "json") == formatODataBatch
+	if len(getStrings(v, "batch_navigation")) > 0 && !batch {
+		return errors.New(`the setting batch_navigation is only used with format = "odata_batch"`)
+	}
+	if batch && (getString(v, "method", http.MethodPost) != http.MethodPost || getString(v, "update_method", "") != "") {
+		return errors.New(`format = "odata_batch" creates entities: method must be POST, and update_method is not used`)
+	}
 	_, err := newHTTPAuth(attr(v, "auth"), nil, 0)
 	return err
 }
@@ -319,6 +338,9 @@ type HTTPSink struct {
 	findCollection bool
 	// refPaths locate the ref in a JSON answer (ref_paths).
 	refPaths []string
+	// batchNav are the navigation properties an odata_batch document's
+	// related entities are in (batch_navigation).
+	batchNav []string
 	// csrf holds the CSRF token when csrf = true (nil otherwise).
 	csrf    *csrfTokens
 	xmlOpts xmldoc.EncodeOptions
@@ -341,6 +363,7 @@ func NewHTTPSink(p connector.SinkParams) (connector.Sink, error) {
 
 		findCollection: getBool(p.Config, "find_collection", false),
 		refPaths:       getStrings(p.Config, "ref_paths"),
+		batchNav:       getStrings(p.Config, "batch_navigation"),
 		xmlOpts:        xmlOptions(p.Config),
 	}
 	s.timeout, _ = getDuration(p.Config, "timeout", 30*time.Second)
@@ -384,11 +407,14 @@ func (s *HTTPSink) Deliver(ctx context.Context, d *connector.Delivery) (*connect
 	if s.url == "" {
 		return nil, &connector.PermanentError{Err: fmt.Errorf("sink %s has no url: set it (for the default flows, the variable erp_url) before routing to it", s.name), Reason: ReasonInvalidSetting}
 	}
-	body, ctype, err := s.encode(d.Body)
+	target, err := s.target(setting(d, "path"))
 	if err != nil {
 		return nil, err
 	}
-	target, err := s.target(setting(d, "path"))
+	if s.format == formatODataBatch {
+		return s.deliverBatch(ctx, d, target)
+	}
+	body, ctype, err := s.encode(d.Body)
 	if err != nil {
 		return nil, err
 	}
