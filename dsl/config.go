@@ -308,3 +308,12 @@ type Deliver struct {
 	// declared.
 	Response *builtin.Type
 }
+
+// BodyType is the checked type of the delivered document, nil when the
+// checker does not know it.
+func (d *Deliver) BodyType() *builtin.Type {
+	if d == nil || d.Body == nil || d.Body.Program == nil {
+		return nil
+	}
+	return d.Body.Program.Type
+}

@@ -730,7 +730,7 @@ func (x *deps) deliverTo(ctx context.Context, st *state, dl *dsl.Deliver, sinkNa
 		key = subKey(key, st.part)
 	}
 	d := &connector.Delivery{
-		Key: key, IdempotencyKey: idempotencyKey(sinkName, key), Body: body, Headers: headers, Settings: settings,
+		Key: key, IdempotencyKey: idempotencyKey(sinkName, key), Body: body, Type: dl.BodyType(), Headers: headers, Settings: settings,
 		Attempt: len(st.env.Attempts) + 1, Update: st.update, CorrelationID: st.env.CorrelationID,
 	}
 	rec := DeliveryRecord{Sink: sinkName, Key: key, Headers: headers, Body: body, Update: st.update}

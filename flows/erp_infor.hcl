@@ -47,12 +47,11 @@
 # gateway in front of IMS, an Enterprise Connector endpoint), until the
 # sink can wrap the body as a multipart part.
 #
-# Element order: OAGIS BODs are XSD sequences, and xmldoc.Encode writes
-# an element's children in sorted key order (BODID before
-# CreationDateTime before Sender, SalesOrder before Sync). Receivers that
-# read BODs by element name take it; one that validates against the XSD
-# refuses it. infor.SalesOrderBOD declares its fields in the XSD order,
-# for an encoder that follows the type's field order.
+# Element order: OAGIS BODs are XSD sequences. infor.SalesOrderBOD
+# declares its fields in the XSD order, and the sink writes a typed
+# document's elements in its type's field order (Sender before
+# CreationDateTime before BODID, Sync before SalesOrder), so a receiver
+# that validates the BOD against the XSD takes it.
 
 variable "infor_logical_id" {
   type        = string

@@ -705,11 +705,47 @@ func inforParseXML(t *testing.T, b []byte) *inforNode {
 // TestERPInforSchemaOrder pins the element order of the SyncSalesOrder
 // type: its fields are declared in the OAGIS XSD sequence (verb before
 // noun, Sender before CreationDateTime before BODID, LineNumber first and
-// UserArea last…). xmldoc.Encode writes an element's children in sorted
-// key order, which is not this order; an encoder that followed the
-// type's field order would write the BOD in the order the XSD requires.
+// UserArea last…), and a BOD encoded with its type (as the sinks do with
+// a delivery's type) has its elements in that order, not the alphabet's.
 func TestERPInforSchemaOrder(t *testing.T) {
 	cfg, _ := loadDefaultFlows(t, inforVars())
+	docs := erpDocuments(t, "infor", inforVars())
+	bod := cfg.Types.Lookup("infor.SalesOrderBOD")
+	for _, d := range docs[:1] {
+		raw, err := xmldoc.Encode("SyncSalesOrder", d.Doc.(map[string]any)["SyncSalesOrder"],
+			xmldoc.EncodeOptions{CurrencyAttr: "currencyID", UnitAttr: "unitCode", Type: bod.Field("SyncSalesOrder").Type})
+		if err != nil {
+			t.Fatal(err)
+		}
+		root := inforParseXML(t, raw)
+		for path, want := range map[string][]string{
+			"ApplicationArea":                      {"Sender", "CreationDateTime", "BODID"},
+			"DataArea":                             {"Sync", "SalesOrder"},
+			"DataArea/SalesOrder/SalesOrderHeader": cfg.Types.Lookup("infor.SalesOrderBOD.SalesOrderHeader").FieldNames(),
+		} {
+			n := root.find(path)
+			if len(n) != 1 {
+				t.Fatalf("%s: %d elements", path, len(n))
+			}
+			var got []string
+			for _, k := range n[0].kids {
+				if len(got) == 0 || got[len(got)-1] != k.name {
+					got = append(got, k.name)
+				}
+			}
+			// The children present, in the declared order.
+			i := 0
+			for _, g := range got {
+				for i < len(want) && want[i] != g {
+					i++
+				}
+				if i == len(want) {
+					t.Errorf("%s: children %v are not in the declared order %v", path, got, want)
+					break
+				}
+			}
+		}
+	}
 	for name, want := range map[string][]string{
 		"infor.SalesOrderBOD.SyncSalesOrder":  {"@xmlns", "@releaseID", "@versionID", "ApplicationArea", "DataArea"},
 		"infor.SalesOrderBOD.ApplicationArea": {"Sender", "CreationDateTime", "BODID"},

@@ -129,6 +129,11 @@ type Delivery struct {
 	IdempotencyKey string
 	// Body is the document in the native representation (see builtin.Kind).
 	Body any
+	// Type is Body's type as the flow's checker knows it, nil when it
+	// does not: an encoder that writes an object's members in order (XML
+	// elements in an XSD sequence) takes the order its fields are declared
+	// in.
+	Type *builtin.Type
 	// Headers come from the delivering step's header expressions.
 	Headers map[string]string
 	// Settings are the sink's per-message settings, evaluated for this

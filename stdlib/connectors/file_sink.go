@@ -267,7 +267,7 @@ func (s *FileSink) Close(context.Context) error {
 func (s *FileSink) encodeBody(d *connector.Delivery) (data []byte, isString bool, err error) {
 	if s.xml != nil {
 		_, isString = d.Body.(string)
-		data, err = encodeXMLBody(d.Body, *s.xml)
+		data, err = encodeXMLBody(d.Body, d.Type, *s.xml)
 		return data, isString, err
 	}
 	if str, ok := d.Body.(string); ok {

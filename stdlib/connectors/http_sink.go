@@ -414,7 +414,7 @@ func (s *HTTPSink) Deliver(ctx context.Context, d *connector.Delivery) (*connect
 	if s.format == formatODataBatch {
 		return s.deliverBatch(ctx, d, target)
 	}
-	body, ctype, err := s.encode(d.Body)
+	body, ctype, err := s.encode(d.Body, d.Type)
 	if err != nil {
 		return nil, err
 	}
@@ -532,9 +532,9 @@ func setting(d *connector.Delivery, name string) string {
 }
 
 // encode renders the body in the sink's format.
-func (s *HTTPSink) encode(body any) ([]byte, string, error) {
+func (s *HTTPSink) encode(body any, typ *builtin.Type) ([]byte, string, error) {
 	if s.format == "xml" {
-		b, err := encodeXMLBody(body, s.xmlOpts)
+		b, err := encodeXMLBody(body, typ, s.xmlOpts)
 		if err != nil {
 			return nil, "", &connector.PermanentError{Reason: ReasonUnencodable, Err: err}
 		}

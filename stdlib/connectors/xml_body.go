@@ -8,6 +8,7 @@ import (
 
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/transload/transload/builtin"
 	"github.com/transload/transload/engine/connector"
 	"github.com/transload/transload/stdlib/codec/xmldoc"
 )
@@ -42,8 +43,9 @@ func xmlAttrSpecs() []*connector.AttrSpec {
 
 // xmlFormatDoc describes format = "xml" for both sinks.
 const xmlFormatDoc = "\"xml\": the document is either XML text (a string, e.g. from a template), sent as it is, or a map with exactly " +
-	"one key, the root element's name, whose value is encoded as XML by the xmldoc codec: map keys are child elements in " +
-	"sorted order, \"@name\" keys attributes, \"#text\" the text, a list a repeated element, money and quantities the amount " +
+	"one key, the root element's name, whose value is encoded as XML by the xmldoc codec: map keys are child elements, in " +
+	"the order the document's type declares its fields when the flow knows its type (a schema written in XSD sequence order " +
+	"gives elements in that order), else sorted, \"@name\" keys attributes, \"#text\" the text, a list a repeated element, money and quantities the amount " +
 	"with the currency or unit as an attribute (see xml_money, xml_unit), nil absent; " +
 	"any other document is refused as UNENCODABLE_DOCUMENT."
 
@@ -73,7 +75,10 @@ func xmlOptions(v cty.Value) xmldoc.EncodeOptions {
 // and is written as it is; a map with one key is the root element and its
 // content. Anything else, and a value xmldoc cannot encode, is an error
 // the caller reports as UNENCODABLE_DOCUMENT.
-func encodeXMLBody(body any, opts xmldoc.EncodeOptions) ([]byte, error) {
+//
+// With the document's type (a map type whose one field is the root), the
+// elements are written in the order the type declares its fields.
+func encodeXMLBody(body any, t *builtin.Type, opts xmldoc.EncodeOptions) ([]byte, error) {
 	switch b := body.(type) {
 	case string:
 		return []byte(b), nil
@@ -90,6 +95,14 @@ func encodeXMLBody(body any, opts xmldoc.EncodeOptions) ([]byte, error) {
 			return nil, fmt.Errorf("an XML document is a map with exactly one key, the root element's name; this one has %d (%s)", len(b), strings.Join(keys, ", "))
 		}
 		for root, v := range b {
+			opts.Type = nil
+			if t != nil && t.Kind == builtin.KindObject {
+				for _, f := range t.Fields {
+					if f.Name == root {
+						opts.Type = f.Type
+					}
+				}
+			}
 			out, err := xmldoc.Encode(root, v, opts)
 			if err != nil {
 				return nil, fmt.Errorf("cannot encode the document as XML: %w", err)

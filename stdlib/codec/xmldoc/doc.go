@@ -92,11 +92,11 @@
 //     order is 2 to 5 KB) and the tokenizer, not materialisation,
 //     dominates their cost.
 //   - Encode writes child elements in sorted key order, attributes too,
-//     so equal documents encode to equal bytes. An XML schema (XSD) that
-//     prescribes an element order needs the keys to sort in that order,
-//     or a mapping that builds the document in a target-specific way;
-//     OAGIS BODs are validated with sequence rules, so the ERP issue that
-//     targets Infor will say how it orders them.
+//     so equal documents encode to equal bytes; given the document's type
+//     (EncodeOptions.Type), the children its type declares come first, in
+//     the order it declares them. An XML schema (XSD) that prescribes an
+//     element order (the OAGIS BODs Infor validates) is met by a type
+//     whose fields are declared in the XSD's sequence order.
 //   - Money encodes as its amount with the currency as an attribute
 //     (currency by default, currencyID for OAGIS through EncodeOptions),
 //     the form OAGIS AmountType uses, rather than two child elements: it

@@ -32,14 +32,21 @@ type EncodeOptions struct {
 	// <Quantity unitCode="EA">2</Quantity> with "unitCode" (OAGIS). The
 	// default is "uom".
 	UnitAttr string
+	// Type, when known, is the type of the root element's content: an
+	// element's children are then written in the order its type declares
+	// its fields (a schema written in XSD sequence order gives a document
+	// that validates against the XSD), and the children it does not name
+	// after them, sorted.
+	Type *builtin.Type
 }
 
 // Encode renders a native document as an XML document whose root element
 // is named root and holds v:
 //
 //   - a map is an element: its "@name" keys are attributes, "#text" is its
-//     text, and every other key is a child element, in sorted key order
-//     (attributes sorted too), so equal values encode to equal bytes;
+//     text, and every other key is a child element, in sorted key order,
+//     or in its type's field order when opts.Type gives it (attributes
+//     sorted), so equal values encode to equal bytes;
 //   - a list under a key is that element repeated, once per item (a list
 //     directly inside a list has no XML form and is an error);
 //   - nil under a key writes nothing (absence, as JSON null);
@@ -78,7 +85,7 @@ func AppendEncode(dst []byte, root string, v any, opts EncodeOptions) ([]byte, e
 	if opts.Namespace != "" {
 		ns = []attr{{name: "xmlns", value: opts.Namespace}}
 	}
-	if err := e.element(root, v, 0, ns, root); err != nil {
+	if err := e.element(root, v, opts.Type, 0, ns, root); err != nil {
 		return dst, err
 	}
 	if opts.Indent != "" {
@@ -98,7 +105,7 @@ type attr struct{ name, value string }
 const maxEncodeDepth = 1000
 
 // element writes <name attrs…>content</name>.
-func (e *encoder) element(name string, v any, level int, extra []attr, path string) error {
+func (e *encoder) element(name string, v any, t *builtin.Type, level int, extra []attr, path string) error {
 	if !isName(name) {
 		return fmt.Errorf("xmldoc: %s: %q is not an XML element name", path, name)
 	}
@@ -128,11 +135,7 @@ func (e *encoder) element(name string, v any, level int, extra []attr, path stri
 		}
 		return e.leaf(name, extra, text, path)
 	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := orderedKeys(m, t)
 	attrs := extra
 	var text string
 	hasText := false
@@ -202,7 +205,7 @@ func (e *encoder) element(name string, v any, level int, extra []attr, path stri
 			if indent {
 				e.newline(level + 1)
 			}
-			if err := e.element(k, item, level+1, nil, p); err != nil {
+			if err := e.element(k, item, childType(t, k, isList), level+1, nil, p); err != nil {
 				return err
 			}
 		}
@@ -212,6 +215,49 @@ func (e *encoder) element(name string, v any, level int, extra []attr, path stri
 	}
 	e.close(name)
 	return nil
+}
+
+// orderedKeys are m's keys in t's field order, then the others sorted; all
+// sorted when t is not an object type.
+func orderedKeys(m map[string]any, t *builtin.Type) []string {
+	keys := make([]string, 0, len(m))
+	var declared map[string]bool
+	if t != nil && t.Kind == builtin.KindObject {
+		declared = make(map[string]bool, len(t.Fields))
+		for _, f := range t.Fields {
+			declared[f.Name] = true
+			if _, ok := m[f.Name]; ok {
+				keys = append(keys, f.Name)
+			}
+		}
+	}
+	named := len(keys)
+	for k := range m {
+		if !declared[k] {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys[named:])
+	return keys
+}
+
+// childType is the type of child k of an element of type t: the field's
+// type, its element type when the child is a repeated element (a list).
+func childType(t *builtin.Type, k string, list bool) *builtin.Type {
+	if t == nil || t.Kind != builtin.KindObject {
+		return nil
+	}
+	var ft *builtin.Type
+	for _, f := range t.Fields {
+		if f.Name == k {
+			ft = f.Type
+			break
+		}
+	}
+	if list && ft != nil && ft.Kind == builtin.KindList {
+		ft = ft.Elem
+	}
+	return ft
 }
 
 func (e *encoder) newline(level int) {

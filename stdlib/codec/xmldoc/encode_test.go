@@ -207,3 +207,33 @@ func TestRoundTripCorpus(t *testing.T) {
 		}
 	}
 }
+
+// TestEncodeTypeOrder: with the content's type, children come in the
+// order it declares its fields, through nested objects and repeated
+// elements; keys it does not declare follow, sorted; attributes stay
+// attributes, wherever the type lists them.
+func TestEncodeTypeOrder(t *testing.T) {
+	line := builtin.ObjectType("Line",
+		&builtin.Field{Name: "sku", Type: builtin.StringType}, &builtin.Field{Name: "qty", Type: builtin.IntType})
+	note := builtin.ObjectType("Note",
+		&builtin.Field{Name: "@lang", Type: builtin.StringType},
+		&builtin.Field{Name: "to", Type: builtin.StringType}, &builtin.Field{Name: "from", Type: builtin.StringType},
+		&builtin.Field{Name: "line", Type: builtin.ListOf(line)})
+	v := map[string]any{
+		"from": "Jani", "to": "Tove", "zeta": "z", "alpha": "a", "@lang": "en",
+		"line": []any{map[string]any{"qty": int64(3), "sku": "B-2"}, map[string]any{"qty": int64(1), "sku": "A-1", "note": "x"}},
+	}
+	got, err := xmldoc.Encode("note", v, xmldoc.EncodeOptions{Type: note})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `<?xml version="1.0" encoding="UTF-8"?><note lang="en"><to>Tove</to><from>Jani</from>` +
+		`<line><sku>B-2</sku><qty>3</qty></line><line><sku>A-1</sku><qty>1</qty><note>x</note></line><alpha>a</alpha><zeta>z</zeta></note>`
+	if string(got) != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	sorted, _ := xmldoc.Encode("note", v, xmldoc.EncodeOptions{})
+	if !strings.Contains(string(sorted), "<alpha>a</alpha><from>Jani</from><line><qty>3</qty><sku>B-2</sku>") {
+		t.Errorf("without a type: %s", sorted)
+	}
+}
