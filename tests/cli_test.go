@@ -14,6 +14,10 @@ func TestMain(m *testing.M) {
 	if os.Getenv("TRANSLOAD_TEST_MAIN") == "1" {
 		os.Exit(cli.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
+	// The ingress benchmarks run each server in a child process.
+	if os.Getenv(ingressServeEnv) != "" {
+		os.Exit(serveIngressChild())
+	}
 	testscript.Main(m, map[string]func(){
 		"transload": func() { os.Exit(cli.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
 	})
