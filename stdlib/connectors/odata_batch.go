@@ -46,11 +46,16 @@ func (s *HTTPSink) deliverBatch(ctx context.Context, d *connector.Delivery, targ
 	if err != nil {
 		return nil, &connector.PermanentError{Reason: ReasonInvalidSetting, Err: err}
 	}
-	// The boundaries are the idempotency key's: the same on every retry,
-	// and never found in a JSON body (a hex digest after a prefix no JSON
-	// string holds unescaped).
+	// The boundaries come from the idempotency key: the same bytes on
+	// every retry. A boundary must not occur in the content; a document
+	// that holds one (it would have to quote this digest) is refused.
 	sum := sha256.Sum256([]byte(d.IdempotencyKey + "\x00" + d.Key))
 	id := hex.EncodeToString(sum[:12])
+	for _, r := range reqs {
+		if bytes.Contains(r.body, []byte(id)) {
+			return nil, &connector.PermanentError{Reason: ReasonUnencodable, Err: fmt.Errorf("the document holds the batch's boundary %s", id)}
+		}
+	}
 	body, ctype := writeBatch(reqs, "batch_"+id, "changeset_"+id)
 	res, err := s.send(ctx, http.MethodPost, batchURL, body, ctype, d, nil)
 	if err != nil {
