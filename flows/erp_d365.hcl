@@ -12,7 +12,8 @@
 # navigation property. F&O's OData service takes no deep insert, so the
 # sink sends header and lines as one $batch changeset (format =
 # "odata_batch": POST /data/$batch, multipart/mixed, with POST
-# SalesOrderHeadersV2 then POST $1/SalesOrderLines per line), which F&O
+# SalesOrderHeadersV2 then POST $1/SalesOrderLines per line, $1 being
+# OData 4.0's reference to the header the changeset created), which F&O
 # applies all or nothing: an order is never left without its lines.
 #
 # Idempotency: F&O has no idempotency key, so the sink reads before it

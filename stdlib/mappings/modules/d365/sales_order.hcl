@@ -8,8 +8,9 @@
 # name). The document is the header with its lines in the header's
 # SalesOrderLines navigation property. F&O's OData endpoint takes no deep
 # insert: the lines go in the same $batch changeset as the header (POST
-# SalesOrderHeadersV2, then POST SalesOrderLines per line with the new
-# SalesOrderNumber), atomically. The settings are in flows/erp_d365.hcl.
+# SalesOrderHeadersV2, then POST $1/SalesOrderLines per line, $1 naming
+# the header the changeset created), atomically: the http sink's format
+# "odata_batch". The settings are in flows/erp_d365.hcl.
 #
 # What it fills:
 #   - dataAreaId: vars.d365_company; SalesOrderNumber is left to the sales
