@@ -136,6 +136,8 @@ func startIngressChild(b *testing.B, sd ingressSide) (string, func()) {
 	stdout, err := cmd.StdoutPipe()
 	must(b, err)
 	must(b, cmd.Start())
+	// A benchmark that stops midway leaves no server behind.
+	b.Cleanup(func() { _ = cmd.Process.Kill() })
 	ready := make(chan bool, 1)
 	go func() {
 		line, _ := bufio.NewReader(stdout).ReadString('\n')
