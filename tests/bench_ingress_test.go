@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -314,10 +315,12 @@ type ingressConn struct {
 
 // ingressClient returns a pool for the server at url; done closes its
 // connections.
-func ingressClient(url string) (client *ingressPool, done func()) {
-	rest := strings.TrimPrefix(url, "http://")
-	host, path, _ := strings.Cut(rest, "/")
-	p := &ingressPool{addr: host, head: "POST /" + path + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/json\r\nContent-Length: "}
+func ingressClient(target string) (client *ingressPool, done func()) {
+	u, err := url.Parse(target)
+	if err != nil {
+		panic(err) // the benchmark builds it
+	}
+	p := &ingressPool{addr: u.Host, head: "POST " + u.RequestURI() + " HTTP/1.1\r\nHost: " + u.Host + "\r\nContent-Type: application/json\r\nContent-Length: "}
 	return p, func() {
 		p.mu.Lock()
 		defer p.mu.Unlock()

@@ -98,7 +98,7 @@ func (d x12Decoder) Decode(body []byte) ([]connector.Document, error) {
 		if len(ics[0].InterchangeAcks) > 0 {
 			// A partner's TA1s, answering interchanges we sent: this
 			// endpoint takes transaction sets.
-			return nil, builtin.Errorf(x12.ReasonEnvelope, "interchange %s holds TA1 interchange acknowledgments (TA101 %s, TA104 %s) and no transaction set: a TA1 answers an interchange we sent, and this flow takes transaction sets",
+			return nil, builtin.Errorf(x12.ReasonEnvelope, "interchange %s holds TA1 interchange acknowledgments (TA101 %s, TA104 %s) and no transaction set: a TA1 answers an interchange we sent, and this flow takes transaction sets; read the TA1 here and discard the dead letter, or have the partner send its TA1s elsewhere",
 				ics[0].Control, ics[0].InterchangeAcks[0].Element(1), ics[0].InterchangeAcks[0].Element(4))
 		}
 		return nil, builtin.Errorf(x12.ReasonEnvelope, "the interchange holds no transaction set")

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -237,6 +239,14 @@ func TestHTTPSinkODataBatchFailures(t *testing.T) {
 	d.Settings = map[string]map[string]string{"path": {"": "/"}}
 	if _, err := sink.Deliver(context.Background(), d); !errors.As(err, &perm) || perm.Reason != ReasonInvalidSetting {
 		t.Errorf("no entity set in the path: %v", err)
+	}
+	// A document that quotes the batch's boundary (derived from its
+	// idempotency key) would cut the multipart body: refused.
+	d = salesOrder()
+	sum := sha256.Sum256([]byte(d.IdempotencyKey + "\x00" + d.Key))
+	d.Body.(map[string]any)["Note"] = "--batch_" + hex.EncodeToString(sum[:12])
+	if _, err := sink.Deliver(context.Background(), d); !errors.As(err, &perm) || perm.Reason != ReasonUnencodable || !strings.Contains(err.Error(), "boundary") {
+		t.Errorf("a document holding the boundary: %v", err)
 	}
 }
 

@@ -303,7 +303,7 @@ func readX12Document(body any) (*x12Document, error) {
 		return doc, nil // TA1s alone: an interchange without a group
 	}
 	if doc.functionalID == "" {
-		return nil, errors.New("functional_id (GS01: PR, SH, IN, FA …) is missing")
+		return nil, errors.New("functional_id (GS01: PR, SH, IN, FA …) is missing: a document holds transaction sets with their functional_id, or TA1s in interchange_acks")
 	}
 	if len(sets) == 0 {
 		return nil, errors.New("sets must be a non-empty list of {\"type\", \"segments\"}")

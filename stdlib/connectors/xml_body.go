@@ -96,12 +96,8 @@ func encodeXMLBody(body any, t *builtin.Type, opts xmldoc.EncodeOptions) ([]byte
 		}
 		for root, v := range b {
 			opts.Type = nil
-			if t != nil && t.Kind == builtin.KindObject {
-				for _, f := range t.Fields {
-					if f.Name == root {
-						opts.Type = f.Type
-					}
-				}
+			if f := t.Field(root); f != nil {
+				opts.Type = f.Type
 			}
 			out, err := xmldoc.Encode(root, v, opts)
 			if err != nil {

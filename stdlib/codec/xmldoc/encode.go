@@ -221,11 +221,8 @@ func (e *encoder) element(name string, v any, t *builtin.Type, level int, extra 
 // sorted when t is not an object type.
 func orderedKeys(m map[string]any, t *builtin.Type) []string {
 	keys := make([]string, 0, len(m))
-	var declared map[string]bool
 	if t != nil && t.Kind == builtin.KindObject {
-		declared = make(map[string]bool, len(t.Fields))
 		for _, f := range t.Fields {
-			declared[f.Name] = true
 			if _, ok := m[f.Name]; ok {
 				keys = append(keys, f.Name)
 			}
@@ -233,7 +230,7 @@ func orderedKeys(m map[string]any, t *builtin.Type) []string {
 	}
 	named := len(keys)
 	for k := range m {
-		if !declared[k] {
+		if t.Field(k) == nil {
 			keys = append(keys, k)
 		}
 	}
@@ -244,20 +241,14 @@ func orderedKeys(m map[string]any, t *builtin.Type) []string {
 // childType is the type of child k of an element of type t: the field's
 // type, its element type when the child is a repeated element (a list).
 func childType(t *builtin.Type, k string, list bool) *builtin.Type {
-	if t == nil || t.Kind != builtin.KindObject {
+	f := t.Field(k)
+	if f == nil {
 		return nil
 	}
-	var ft *builtin.Type
-	for _, f := range t.Fields {
-		if f.Name == k {
-			ft = f.Type
-			break
-		}
+	if list && f.Type != nil && f.Type.Kind == builtin.KindList {
+		return f.Type.Elem
 	}
-	if list && ft != nil && ft.Kind == builtin.KindList {
-		ft = ft.Elem
-	}
-	return ft
+	return f.Type
 }
 
 func (e *encoder) newline(level int) {
